@@ -1,0 +1,82 @@
+"""Local, faithful simulators of the Dixa, Open CX, iovox and Conpeek APIs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, final
+
+from sandbox.dixa import DixaSandbox
+from sandbox.dixa.exports_api import Bounds
+from sandbox.server import ApiServer
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import TracebackType
+
+    from sandbox.server import Api
+
+__all__ = ["DEFAULT_PORTS", "Bounds", "Sandbox"]
+
+DEFAULT_PORTS = {"dixa_exports": 8701}
+"""Ports `python -m sandbox` uses unless told otherwise (meltano.yml's sandbox env)."""
+
+
+@final
+class Sandbox:
+    """Every simulated API over one seeded data set, served on 127.0.0.1."""
+
+    def __init__(
+        self,
+        *,
+        seed: int = 7,
+        size: int = 2000,
+        days: int = 90,
+        rate_limits: bool = True,
+        bounds: Bounds = Bounds.INCLUSIVE,
+    ) -> None:
+        """Build the data: `size` records per main stream over `days` days."""
+        self.dixa = DixaSandbox(
+            seed=seed, size=size, days=days, bounds=bounds, rate_limits=rate_limits
+        )
+        self._servers: dict[str, ApiServer] = {}
+
+    @property
+    def apis(self) -> dict[str, Api]:
+        """Every simulated API by name."""
+        return {**self.dixa.apis}
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """Base URL of every running API."""
+        return {name: server.url for name, server in self._servers.items()}
+
+    def tap_env(self) -> dict[str, str]:
+        """Environment variables pointing every tap at this sandbox."""
+        return {**self.dixa.tap_env(self.urls)}
+
+    def start(self, ports: Mapping[str, int] | None = None) -> Sandbox:
+        """Serve every API; a port of 0 (the default) picks a free one."""
+        ports = ports or {}
+        for name, api in self.apis.items():
+            self._servers[name] = ApiServer(api, port=ports.get(name, 0))
+        for server in self._servers.values():
+            server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop every server."""
+        for server in self._servers.values():
+            server.stop()
+        self._servers.clear()
+
+    def __enter__(self) -> Sandbox:
+        """Start with free ports."""
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Stop."""
+        self.stop()

@@ -1,0 +1,49 @@
+"""Server-side rate limits; an over-limit request gets a 429 with Retry-After."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict, deque
+from typing import Protocol
+
+
+class RateLimit(Protocol):
+    """Admits or refuses one request of a caller."""
+
+    def acquire(self, caller: str) -> int | None:
+        """Count the request and return None, or refuse it: return Retry-After seconds."""
+        ...
+
+
+class SlidingWindow:
+    """At most `limit` admitted requests per caller in any `period` seconds.
+
+    Refused requests are not counted, so a client that waits what Retry-After says
+    is always admitted next.
+    """
+
+    def __init__(self, limit: int, period: float = 60.0) -> None:
+        """Allow `limit` requests per `period` seconds."""
+        self.limit = limit
+        self.period = period
+        self._admitted: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def per_minute(cls, limit: int) -> SlidingWindow:
+        """`limit` requests per minute."""
+        return cls(limit, 60.0)
+
+    def acquire(self, caller: str) -> int | None:
+        """Admit the request, or return the whole seconds until one is admitted."""
+        now = time.monotonic()
+        with self._lock:
+            admitted = self._admitted[caller]
+            while admitted and admitted[0] <= now - self.period:
+                admitted.popleft()
+            if len(admitted) < self.limit:
+                admitted.append(now)
+                return None
+            return max(1, math.ceil(admitted[0] + self.period - now))
