@@ -1,0 +1,1 @@
+"""Singer tap for Dixa, built with the Meltano Singer SDK."""

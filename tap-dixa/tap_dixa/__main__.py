@@ -1,0 +1,5 @@
+"""Run the tap with `python -m tap_dixa`."""
+
+from tap_dixa.tap import TapDixa
+
+TapDixa.cli()

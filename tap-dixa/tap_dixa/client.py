@@ -1,0 +1,148 @@
+"""What every Dixa stream shares: errors, retries that honour Retry-After, throttling."""
+
+from __future__ import annotations
+
+import abc
+import itertools
+import json
+import random
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlparse
+
+from singer_sdk import RESTStream
+from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    import requests
+
+    from tap_dixa.tap import TapDixa
+    from tap_dixa.throttle import Throttle
+
+MAX_RETRY_WAIT_SECONDS = 300.0
+"""Longest wait for one retry, even when Retry-After asks for more."""
+
+BACKOFF_FIRST_WAIT_SECONDS = 1.0
+"""Without Retry-After, waits grow 1, 2, 4, 8 s, each jittered down by up to half."""
+
+
+class DixaAuthError(FatalAPIError):
+    """Dixa refused the credentials."""
+
+
+class MalformedResponseError(FatalAPIError):
+    """A response that is not what the endpoint documents."""
+
+
+class DixaStream(RESTStream[Any]):
+    """A Dixa stream: one-line errors, Retry-After-aware retries, optional throttle."""
+
+    credential_setting = "api_token"
+
+    @property
+    @abc.abstractmethod
+    def throttle(self) -> Throttle:
+        """The request budget this stream's API shares with its sibling streams."""
+
+    @property
+    def tap(self) -> TapDixa:
+        """The tap this stream belongs to."""
+        return cast("TapDixa", self._tap)
+
+    @override
+    @property
+    def timeout(self) -> int:
+        return int(self.config["timeout"])
+
+    @override
+    def request_decorator(self, func: Any) -> Any:
+        # Throttle inside the retry loop, so retries also keep to the limit.
+        return super().request_decorator(self.throttle.wrap(func))
+
+    @override
+    def validate_response(self, response: requests.Response) -> None:
+        status = response.status_code
+        if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
+            setting = self.credential_setting
+            msg = (
+                f"Dixa refused the API token (HTTP {status} for {self.name}): check the "
+                f"`{setting}` setting (env TAP_DIXA_{setting.upper()})."
+            )
+            raise DixaAuthError(msg)
+        super().validate_response(response)
+
+    @override
+    def response_error_message(self, response: requests.Response) -> str:
+        return (
+            f"{self.name}: HTTP {response.status_code} {response.reason} for "
+            f"{response.request.method} {urlparse(response.url).path}: "
+            f"{_api_message(response)}"
+        )
+
+    @override
+    def backoff_wait_generator(self) -> Generator[float, Any, None]:
+        exception = yield 0.0  # the backoff library primes the generator first
+        for attempt in itertools.count():
+            wait = retry_after_seconds(getattr(exception, "response", None))
+            if wait is None:
+                ceiling = BACKOFF_FIRST_WAIT_SECONDS * 2**attempt
+                wait = random.uniform(ceiling / 2, ceiling)  # noqa: S311 (jitter, not crypto)
+            exception = yield min(wait, MAX_RETRY_WAIT_SECONDS)
+
+    @override
+    def backoff_jitter(self, value: float) -> float:
+        # Jitter is applied above, and only where no Retry-After was given.
+        return value
+
+    def malformed(self, response: requests.Response, problem: str) -> MalformedResponseError:
+        """An error naming the stream, the request and what was wrong with the body."""
+        content_type = response.headers.get("Content-Type", "no Content-Type")
+        return MalformedResponseError(
+            f"{self.name}: malformed response to {response.request.method} "
+            f"{urlparse(response.url).path} (HTTP {response.status_code}, {content_type}, "
+            f"{len(response.content)} bytes): {problem}; body starts "
+            f"{response.content[:80]!r}"
+        )
+
+    def json_body(self, response: requests.Response) -> Any:  # noqa: ANN401
+        """The body parsed as JSON, or a `MalformedResponseError`."""
+        try:
+            return json.loads(response.content)
+        except ValueError as error:
+            raise self.malformed(response, f"invalid JSON ({error})") from None
+
+
+def retry_after_seconds(response: requests.Response | None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (seconds or HTTP date), if any."""
+    if response is None:
+        return None
+    header = response.headers.get("Retry-After")
+    if header is None:
+        return None
+    try:
+        return max(0.0, float(header))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _api_message(response: requests.Response) -> str:
+    """The API's own error message when the body has one, else the start of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200] or "(empty body)"
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return response.text[:200]
