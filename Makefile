@@ -1,0 +1,39 @@
+# Two entry points: `make demo` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TAPS := tap-dixa
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(BIN)/.installed: pyproject.toml $(foreach tap,$(TAPS),$(tap)/pyproject.toml)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(foreach tap,$(TAPS),-e ./$(tap)) -e '.[dev]'
+	touch $@
+
+.meltano/.installed: meltano.yml $(BIN)/.installed
+	MELTANO_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/meltano install
+	touch $@
+
+demo: .meltano/.installed
+	mkdir -p output && rm -f output/warehouse.duckdb
+	$(BIN)/python -m sandbox --no-rate-limits --exec -- \
+		$(BIN)/meltano --environment=sandbox run --full-refresh \
+		$(foreach tap,$(TAPS),$(tap) target-duckdb)
+	$(BIN)/python scripts/warehouse_summary.py output/warehouse.duckdb
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+pytest: .meltano/.installed
+	TZ=Asia/Kolkata $(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .meltano output
