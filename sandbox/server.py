@@ -91,8 +91,8 @@ class Api:
                 return handler(request, **match.groupdict())
         return Response.error(404, "The requested resource could not be found")
 
-    def record(self, request: Request, status: int) -> None:
-        """Add a request to the log."""
+    def record(self, request: Request) -> LoggedRequest:
+        """Add a request to the log as it arrives; its status is filled in later."""
         entry = LoggedRequest(
             at=time.monotonic(),
             method=request.method,
@@ -100,10 +100,10 @@ class Api:
             query=request.query,
             headers=request.headers,
             body=request.body,
-            status=status,
         )
         with self._log_lock:
             self._log.append(entry)
+        return entry
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -138,13 +138,14 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=self.rfile.read(length) if length else b"",
         )
+        logged = api.record(request)
         fault = api.faults.take(request.path)
         response = api.respond(request) if fault is None else fault.apply(request, api.respond)
         if isinstance(response, Drop):
-            api.record(request, 0)
+            logged.status = 0
             self.close_connection = True
             return
-        api.record(request, response.status)
+        logged.status = response.status
         self._send(response)
 
     def _send(self, response: Response) -> None:

@@ -50,9 +50,9 @@ class Response:
         return cls.json({"message": message}, status=status)
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoggedRequest:
-    """One request received by a simulated API, with the status it got."""
+    """One request received by a simulated API (logged on arrival), and its answer."""
 
     at: float
     method: str
@@ -60,7 +60,8 @@ class LoggedRequest:
     query: Mapping[str, list[str]]
     headers: Mapping[str, str]
     body: bytes
-    status: int
+    status: int | None = None
+    """None while the answer is pending, 0 for a dropped connection."""
 
     def param(self, name: str) -> str | None:
         """Return the first value of a query parameter, or None."""

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 Record = dict[str, Any]
 
-CHANNELS = ("email", "widgetchat", "pstnphone", "contactform", "sms", "callback")
+CHANNELS = (
+    "email", "widgetchat", "pstnphone", "contactform", "sms", "callback", "facebookmessenger",
+)  # fmt: skip
 QUEUES = (
     ("8f4c8a55-6a0e-4f4e-9d1e-1b7c1c0a0001", "Support"),
     ("8f4c8a55-6a0e-4f4e-9d1e-1b7c1c0a0002", "Billing"),
@@ -245,6 +247,9 @@ def _conversation(rng: random.Random, conversation_id: int, created: int, update
         record["dixa_email_integration_id"] = "support@example.dixa.io"
         record["dixa_email_integration_sender_name"] = "Example Support"
         record["forwarding_email"] = "support@example.com"
+    if channel == "facebookmessenger":
+        record["facebook_page_id"] = str(rng.randint(10**14, 10**15))
+        record["facebook_page_name"] = "Example on Facebook"
     if voice:
         record["to_provisioned_phone_number_id"] = uuid4(rng)
         record["to_provisioned_phone_number_name"] = "Main line"
