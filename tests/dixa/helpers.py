@@ -1,0 +1,47 @@
+"""Configs and ground truth for tap-dixa tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from sandbox.synthetic import ANCHOR, DAY_MS
+
+if TYPE_CHECKING:
+    from sandbox import Sandbox
+
+START = ANCHOR
+"""The tests' start_date: the first instant of sandbox data."""
+
+
+def config(sandbox: Sandbox, **overrides: Any) -> dict[str, Any]:
+    """A tap-dixa config for this sandbox: 7-day windows, no throttle, fixed end."""
+    days = (sandbox.dixa.exports_data.now_ms - int(START.timestamp() * 1000)) // DAY_MS
+    return {
+        "api_token": sandbox.dixa.token,
+        "exports_api_url": sandbox.urls["dixa_exports"],
+        "start_date": START.date().isoformat(),
+        "end_date": (START + timedelta(days=days + 10)).isoformat(),
+        "window_days": 7,
+        "max_requests_per_minute": 0,
+        "timeout": 10,
+        **overrides,
+    }
+
+
+def instant(milliseconds: int) -> datetime:
+    """An epoch-ms value as an aware UTC datetime (independent of the tap's code)."""
+    seconds, millis = divmod(milliseconds, 1000)
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=millis * 1000)
+
+
+def parsed(value: str) -> datetime:
+    """An ISO-8601 string from the tap, as an aware datetime."""
+    result = datetime.fromisoformat(value)
+    assert result.tzinfo is not None, f"{value} has no offset"
+    return result
+
+
+def ids_in(records: dict[Any, dict[str, Any]], field: str, start_ms: int) -> set[Any]:
+    """Ids of ground-truth records whose `field` is at or after `start_ms`."""
+    return {key for key, record in records.items() if record[field] >= start_ms}
