@@ -17,14 +17,13 @@ def main(path: str) -> int:
         if not tables:
             print(f"{path}: no tables", file=sys.stderr)
             return 1
-        names = [f'"{schema}"."{table}"' for schema, table in tables]
-        width = max(len(name) for name in [*names, "table"])
+        width = max(len(f"{schema}.{table}") for schema, table in [*tables, ("", "table")])
         print(f"{'table':<{width}}  {'rows':>8}")
-        for name in names:
+        for schema, table in tables:
             # Names come from information_schema, quoted.
-            query = f"select count(*) from {name}"  # noqa: S608
+            query = f'select count(*) from "{schema}"."{table}"'  # noqa: S608
             (count,) = connection.sql(query).fetchone() or (0,)
-            print(f"{name:<{width}}  {count:>8}")
+            print(f"{schema + '.' + table:<{width}}  {count:>8}")
     return 0
 
 
