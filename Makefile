@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-TAPS := tap-dixa
+# Every tap-*/ package is part of the suite.
+TAPS := $(patsubst %/pyproject.toml,%,$(sort $(wildcard tap-*/pyproject.toml)))
 
 .PHONY: demo test lint typecheck pytest bench clean
 

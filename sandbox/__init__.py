@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from sandbox.server import Api
+    from sandbox.vendor import Vendor
 
 __all__ = ["DEFAULT_PORTS", "Bounds", "Sandbox"]
 
-DEFAULT_PORTS = {"dixa_exports": 8701}
+DEFAULT_PORTS: dict[str, int] = {**DixaSandbox.default_ports}
 """Ports `python -m sandbox` uses unless told otherwise (meltano.yml's sandbox env)."""
 
 
@@ -33,16 +34,25 @@ class Sandbox:
         rate_limits: bool = True,
         bounds: Bounds = Bounds.INCLUSIVE,
     ) -> None:
-        """Build the data: `size` records per main stream over `days` days."""
+        """Build every vendor's data: `size` records per main stream over `days` days.
+
+        `rate_limits` enforces each API's documented limit; `bounds` is how Dixa's export
+        windows read their undocumented bounds.
+        """
         self.dixa = DixaSandbox(
             seed=seed, size=size, days=days, bounds=bounds, rate_limits=rate_limits
         )
         self._servers: dict[str, ApiServer] = {}
 
     @property
+    def vendors(self) -> list[Vendor]:
+        """Every simulated vendor."""
+        return [self.dixa]
+
+    @property
     def apis(self) -> dict[str, Api]:
         """Every simulated API by name."""
-        return {**self.dixa.apis}
+        return {name: api for vendor in self.vendors for name, api in vendor.apis.items()}
 
     @property
     def urls(self) -> dict[str, str]:
@@ -51,13 +61,25 @@ class Sandbox:
 
     def tap_env(self) -> dict[str, str]:
         """Environment variables pointing every tap at this sandbox."""
-        return {**self.dixa.tap_env(self.urls)}
+        urls = self.urls
+        return {
+            key: value for vendor in self.vendors for key, value in vendor.tap_env(urls).items()
+        }
+
+    def mutate(self) -> None:
+        """Every vendor adds and updates records, later than everything before."""
+        for vendor in self.vendors:
+            vendor.mutate()
 
     def start(self, ports: Mapping[str, int] | None = None) -> Sandbox:
         """Serve every API; a port of 0 (the default) picks a free one."""
         ports = ports or {}
-        for name, api in self.apis.items():
-            self._servers[name] = ApiServer(api, port=ports.get(name, 0))
+        try:
+            for name, api in self.apis.items():
+                self._servers[name] = ApiServer(api, port=ports.get(name, 0))
+        except OSError:
+            self.stop()
+            raise
         for server in self._servers.values():
             server.start()
         return self

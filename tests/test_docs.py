@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.processes import BIN, REPO
 
-TAPS = ["tap-dixa"]
+TAPS = sorted(path.parent.name for path in REPO.glob("tap-*/pyproject.toml"))
 
 
 @pytest.mark.parametrize("tap", TAPS)

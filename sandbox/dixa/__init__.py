@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sandbox.dixa.exports_api import Bounds, exports_api
 from sandbox.dixa.exports_data import ExportsData, Mutation
@@ -21,6 +21,7 @@ class DixaSandbox:
     """The Dixa Exports API over synthetic data."""
 
     token = "sandbox-dixa-token"  # noqa: S105 (the sandbox's public test credential)
+    default_ports: ClassVar[Mapping[str, int]] = {"dixa_exports": 8701}
 
     def __init__(
         self,
