@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
 from tap_dixa import schemas
@@ -45,6 +46,9 @@ class ExportStream(DixaStream):
 
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
     is_sorted = True
+    # post_process already gives every field its schema type; the SDK's recursive
+    # conformance would spend more time than the rest of the tap re-checking it.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     schema: ClassVar[StreamSchema[str]] = StreamSchema(SchemaDirectory(schemas))
 
     @override
@@ -129,9 +133,15 @@ class ExportStream(DixaStream):
     def _epoch_ms_fields(self) -> EpochMsFields:
         return EpochMsFields.from_schema(self.schema)
 
+    @cached_property
+    def _schema_fields(self) -> frozenset[str]:
+        return frozenset(self.schema["properties"])
+
     @override
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
-        return self._epoch_ms_fields.convert(row)
+        # Top-level fields the schema does not know are dropped, as the SDK would.
+        known = self._schema_fields
+        return self._epoch_ms_fields.convert({k: v for k, v in row.items() if k in known})
 
 
 class ConversationsStream(ExportStream):

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from typing_extensions import override
 
@@ -28,6 +29,8 @@ class TapDixa(Tap):
     """Conversations and messages from Dixa's Exports API, incrementally and resumably."""
 
     name = "tap-dixa"
+    # Same output as the default writer (bar a `Z` for `+00:00` in time_extracted), ~40% faster.
+    message_writer_class = MsgSpecWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import pytest
 
 from sandbox import Bounds
+from sandbox.faults import Status
 from sandbox.synthetic import ANCHOR_MS, DAY_MS
 from tests.dixa.helpers import config, instant, parsed
 from tests.support.processes import run_tap
@@ -116,3 +118,27 @@ def test_log_tells_window_progress(sandbox: Sandbox, tmp_path: Path) -> None:
 
     assert "conversations: window 1 of 8" in run.stderr
     assert "conversations: window 8 of 8" in run.stderr
+
+
+def test_unknown_fields_dropped_at_top_level_kept_inside_objects(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    first_window = ANCHOR_MS + 7 * DAY_MS
+    conversation = dict(
+        next(
+            c
+            for c in sandbox.dixa.exports_data.conversations.values()
+            if c["updated_at"] < first_window
+        )
+    )
+    conversation["field_dixa_added_later"] = "x"
+    conversation["custom_fields"] = [{"attribute_id": "a", "value": "v", "new_key": 1}]
+    body = json.dumps([conversation]).encode()
+    sandbox.dixa.exports.faults.inject(Status(200, body), path="/v1/conversation_export")
+
+    run = run_tap("tap-dixa", tmp_path, config(sandbox))
+
+    assert run.returncode == 0, run.stderr
+    record = next(r for r in run.output.records("conversations") if r["id"] == conversation["id"])
+    assert "field_dixa_added_later" not in record
+    assert record["custom_fields"] == [{"attribute_id": "a", "value": "v", "new_key": 1}]
