@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import abc
 import itertools
-import json
 import random
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -12,6 +11,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
+import msgspec
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
@@ -112,8 +112,8 @@ class DixaStream(RESTStream[Any]):
     def json_body(self, response: requests.Response) -> Any:  # noqa: ANN401
         """The body parsed as JSON, or a `MalformedResponseError`."""
         try:
-            return json.loads(response.content)
-        except ValueError as error:
+            return msgspec.json.decode(response.content)
+        except msgspec.DecodeError as error:
             raise self.malformed(response, f"invalid JSON ({error})") from None
 
 

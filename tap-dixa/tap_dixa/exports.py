@@ -141,7 +141,9 @@ class ExportStream(DixaStream):
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
         # Top-level fields the schema does not know are dropped, as the SDK would.
         known = self._schema_fields
-        return self._epoch_ms_fields.convert({k: v for k, v in row.items() if k in known})
+        if not known.issuperset(row):
+            row = {k: v for k, v in row.items() if k in known}
+        return self._epoch_ms_fields.convert(row)
 
 
 class ConversationsStream(ExportStream):

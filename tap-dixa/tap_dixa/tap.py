@@ -11,13 +11,13 @@ from urllib.parse import urlparse
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from typing_extensions import override
 
 from tap_dixa.exports import ConversationsStream, MessagesStream
 from tap_dixa.throttle import Throttle
 from tap_dixa.timestamps import parse_instant
+from tap_dixa.writer import RecordBatchingWriter
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
@@ -29,8 +29,7 @@ class TapDixa(Tap):
     """Conversations and messages from Dixa's Exports API, incrementally and resumably."""
 
     name = "tap-dixa"
-    # Same output as the default writer (bar a `Z` for `+00:00` in time_extracted), ~40% faster.
-    message_writer_class = MsgSpecWriter
+    message_writer_class = RecordBatchingWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(
