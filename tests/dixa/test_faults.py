@@ -14,6 +14,7 @@ from sandbox.faults import (
     html_page,
     too_many_requests,
 )
+from sandbox.ratelimit import SlidingWindow
 from tests.dixa.helpers import config
 from tests.support.processes import run_tap
 
@@ -120,3 +121,27 @@ def test_malformed_body_fails_naming_stream_and_request(
     assert f"GET {CONVERSATIONS}" in line
     assert problem in line
     assert "Traceback" not in run.stderr
+
+
+def test_throttle_keeps_the_limit_without_idling(sandbox: Sandbox, tmp_path: Path) -> None:
+    # Dixa's documented 10 requests per minute, run 60 times faster.
+    sandbox.dixa.exports.rate_limit = SlidingWindow(10, period=1.0)
+    run = run_tap("tap-dixa", tmp_path, config(sandbox, window_days=3, max_requests_per_minute=600))
+
+    assert run.returncode == 0, run.stderr
+    requests = sandbox.dixa.exports.requests
+    assert len(requests) > 20
+    assert [r.status for r in requests] == [200] * len(requests), "no request was refused"
+    elapsed = requests[-1].at - requests[0].at
+    assert elapsed >= (len(requests) - 1) * 0.1
+    assert elapsed < (len(requests) - 1) * 0.1 * 1.3 + 1
+
+
+def test_without_throttle_429s_are_waited_out(sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.dixa.exports.rate_limit = SlidingWindow(10, period=1.0)
+    run = run_tap("tap-dixa", tmp_path, config(sandbox, window_days=3))
+
+    assert run.returncode == 0, run.stderr
+    assert 429 in {r.status for r in sandbox.dixa.exports.requests}
+    assert run.output.ids("conversations") == set(sandbox.dixa.exports_data.conversations)
+    assert run.output.ids("messages") == set(sandbox.dixa.exports_data.messages)
