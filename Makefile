@@ -36,5 +36,9 @@ pytest: .meltano/.installed
 
 test: lint typecheck pytest
 
+# Not part of make test: minutes of work, and figures rather than pass/fail.
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench
+
 clean:
-	rm -rf $(VENV) .meltano output
+	rm -rf $(VENV) .meltano output .bench

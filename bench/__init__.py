@@ -1,0 +1,1 @@
+"""Benchmarks of the suite's taps against the sandbox, reported as ratios."""

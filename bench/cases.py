@@ -1,0 +1,114 @@
+"""How to point each tap's main stream, and its bare loop, at a running sandbox."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from bench.harness import BIN
+from bench.peers import as_catalog
+from sandbox.synthetic import ANCHOR_MS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from sandbox import Sandbox
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A documented rate limit: `requests` per `period` seconds on one sandbox API."""
+
+    api: str
+    requests: int
+    period: float
+    settings: Callable[[float], dict[str, Any]]
+    """The tap settings that keep this limit when it runs `scale` times faster."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One tap's main stream against one sandbox."""
+
+    tap: str
+    stream: str
+    config: dict[str, Any]
+    bare_settings: dict[str, Any]
+    expected_ids: frozenset[str]
+    limit: Limit | None = None
+    many_requests: dict[str, Any] = field(default_factory=dict)
+    """Settings that make the tap need many small requests (for the rate-limit run)."""
+
+    def with_settings(self, **settings: Any) -> Case:
+        """The same case with some tap settings changed."""
+        return replace(self, config={**self.config, **settings})
+
+    def without(self, setting: str) -> Case:
+        """The same case without one tap setting."""
+        return replace(self, config={k: v for k, v in self.config.items() if k != setting})
+
+    def command(self, workdir: Path) -> list[str]:
+        """The tap syncing only its main stream, files written into `workdir`."""
+        config = workdir / f"{self.tap}.config.json"
+        config.write_text(json.dumps(self.config))
+        discovered = subprocess.run(
+            [str(BIN / self.tap), "--config", str(config), "--discover"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        catalog = workdir / f"{self.tap}.catalog.json"
+        catalog.write_text(json.dumps(as_catalog(json.loads(discovered.stdout), self.stream)))
+        return [str(BIN / self.tap), "--config", str(config), "--catalog", str(catalog)]
+
+    def bare_command(self) -> list[str]:
+        """The bare loop over the same pages."""
+        return [
+            str(BIN / "python"),
+            "-m",
+            "bench.bare_loops",
+            self.tap,
+            json.dumps(self.bare_settings),
+        ]
+
+
+def _iso(milliseconds: int) -> str:
+    return datetime.fromtimestamp(milliseconds / 1000, tz=timezone.utc).isoformat()
+
+
+def dixa(sandbox: Sandbox) -> Case:
+    """Conversations from the Exports API."""
+    data = sandbox.dixa.exports_data
+    end_ms = data.now_ms + 1
+    return Case(
+        tap="tap-dixa",
+        stream="conversations",
+        config={
+            "api_token": sandbox.dixa.token,
+            "exports_api_url": sandbox.urls["dixa_exports"],
+            "start_date": _iso(ANCHOR_MS),
+            "end_date": _iso(end_ms),
+            "max_requests_per_minute": 0,
+        },
+        bare_settings={
+            "url": sandbox.urls["dixa_exports"],
+            "token": sandbox.dixa.token,
+            "start_ms": ANCHOR_MS,
+            "end_ms": end_ms,
+        },
+        expected_ids=frozenset(map(str, data.conversations)),
+        limit=Limit(
+            "dixa_exports",
+            requests=10,
+            period=60,
+            settings=lambda scale: {"max_requests_per_minute": round(10 * scale)},
+        ),
+        many_requests={"window_days": 1},
+    )
+
+
+CASES: dict[str, Callable[[Sandbox], Case]] = {"tap-dixa": dixa}

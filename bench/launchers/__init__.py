@@ -1,0 +1,1 @@
+"""Launchers that point peer extractors at the sandbox without editing their files."""

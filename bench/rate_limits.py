@@ -1,0 +1,49 @@
+"""How close each tap syncs to the floor its API's documented rate limit implies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bench.cases import CASES
+from bench.harness import check_complete, run_piped
+from bench.report import Row
+from sandbox import Sandbox
+from sandbox.ratelimit import SlidingWindow
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+GOAL = 1.15
+SCALE = 60.0
+"""Limits run this many times faster, so a run takes seconds instead of minutes."""
+
+
+def rate_limits(size: int, workdir: Path) -> list[Row]:
+    """Sync time over (requests needed / allowed rate), with the sandbox enforcing the limit."""
+    rows = []
+    with Sandbox(size=size, days=90, rate_limits=False) as sandbox:
+        for tap, make_case in CASES.items():
+            case = make_case(sandbox)
+            limit = case.limit
+            if limit is None:
+                rows.append(Row("Rate-limit efficiency", tap, "no documented limit"))
+                continue
+            api = sandbox.apis[limit.api]
+            api.rate_limit = SlidingWindow(limit.requests, limit.period / SCALE)
+            api.clear_log()
+            tuned = case.with_settings(**case.many_requests, **limit.settings(SCALE))
+            run = run_piped(tuned.command(workdir))
+            check_complete(tap, run, case.expected_ids)
+            statuses = [request.status for request in api.requests]
+            needed = statuses.count(200)
+            floor = needed * limit.period / SCALE / limit.requests
+            ratio = run.wall_seconds / floor
+            measured = (
+                f"{needed} requests in {run.wall_seconds:.1f} s, floor {floor:.1f} s "
+                f"({limit.requests}/{limit.period:g} s x{SCALE:g}), {statuses.count(429)} refused"
+            )
+            rows.append(
+                Row("Rate-limit efficiency", tap, measured, ratio, f"<= {GOAL:.2f}x", ratio <= GOAL)
+            )
+            api.rate_limit = None
+    return rows
