@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import abc
+import gc
 import itertools
 import random
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -17,7 +19,7 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 if TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Iterator
 
     import requests
 
@@ -112,9 +114,30 @@ class DixaStream(RESTStream[Any]):
     def json_body(self, response: requests.Response) -> Any:  # noqa: ANN401
         """The body parsed as JSON, or a `MalformedResponseError`."""
         try:
-            return msgspec.json.decode(response.content)
+            with garbage_collection_paused():
+                return msgspec.json.decode(response.content)
         except msgspec.DecodeError as error:
             raise self.malformed(response, f"invalid JSON ({error})") from None
+
+
+@contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """Keep the cycle collector away from a large decoded body.
+
+    Decoding creates hundreds of thousands of objects, none in a cycle, yet each
+    allocation counts toward collections that rescan everything alive: with the
+    collector on, decoding a 31-day window took three to five times as long. Frozen
+    afterwards, the objects are still freed when their last reference goes; they are
+    only no longer rescanned.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def retry_after_seconds(response: requests.Response | None) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -38,20 +38,29 @@ def to_epoch_ms(moment: datetime) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _day_prefix(day: int) -> str:
+def _date_part(day: int) -> str:
     return (EPOCH + timedelta(days=day)).date().isoformat() + "T"
+
+
+@cache  # at most 86,400 entries
+def _clock_part(second_of_day: int) -> str:
+    minutes, second = divmod(second_of_day, 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{hour:02d}:{minute:02d}:{second:02d}."
+
+
+_MILLIS_PART = tuple(f"{millis:03d}+00:00" for millis in range(1000))
 
 
 def epoch_ms_to_iso(milliseconds: int) -> str:
     """`2025-01-01T00:00:00.000+00:00`: exact, whatever the host's time zone.
 
-    Integer arithmetic on a cached date, about twice as fast as building a datetime.
+    Integer arithmetic on cached parts: a tap formats millions of these, and this is
+    about three times as fast as building a datetime.
     """
     day, in_day = divmod(milliseconds, 86_400_000)
-    seconds, millis = divmod(in_day, 1000)
-    minutes, second = divmod(seconds, 60)
-    hour, minute = divmod(minutes, 60)
-    return f"{_day_prefix(day)}{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}+00:00"
+    second, millis = divmod(in_day, 1000)
+    return _date_part(day) + _clock_part(second) + _MILLIS_PART[millis]
 
 
 def iso(moment: datetime) -> str:
