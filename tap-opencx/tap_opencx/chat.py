@@ -32,8 +32,6 @@ class SessionsStream(WindowedStream):
     path = "/chat/sessions"
     replication_key = "updated_at"
     range_params = ("updated_after", "updated_before")
-    # Each session costs a request per selected child stream: checkpoint more often.
-    STATE_MSG_FREQUENCY = 100
 
     @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
@@ -50,6 +48,15 @@ class SessionChildStream(OpenCxStream):
         super().__init__(tap)
         # One state for the stream, not one entry per session in every STATE message.
         self.state_partitioning_keys = ()
+        self._schema_written = False
+
+    @override
+    def _write_schema_message(self) -> None:
+        # The SDK writes the SCHEMA again each time a child syncs, i.e. for every session
+        # (meltano/sdk#1061), and targets flush their batches on every SCHEMA.
+        if not self._schema_written:
+            super()._write_schema_message()
+            self._schema_written = True
 
 
 class SessionHistoryStream(SessionChildStream, CursorStream):

@@ -12,7 +12,7 @@ import pytest
 from sandbox.faults import Status
 from sandbox.opencx import RangeBounds
 from sandbox.synthetic import ANCHOR, ANCHOR_MS, DAY_MS
-from tests.opencx.helpers import config, delivered, instant, parsed, truth
+from tests.opencx.helpers import STREAMS, config, delivered, instant, parsed, truth
 from tests.support.processes import run_tap
 
 if TYPE_CHECKING:
@@ -182,3 +182,17 @@ def test_log_tells_window_progress(sandbox: Sandbox, tmp_path: Path) -> None:
 
     assert "sessions: window 1 of 8" in run.stderr
     assert "handoff_events: window 8 of 8" in run.stderr
+
+
+def test_one_schema_per_stream_before_its_records(sandbox: Sandbox, tmp_path: Path) -> None:
+    run = run_tap("tap-opencx", tmp_path, config(sandbox))
+
+    assert run.returncode == 0, run.stderr
+    seen: dict[str, int] = {}
+    for message in run.output.messages:
+        if message["type"] == "SCHEMA":
+            seen[message["stream"]] = seen.get(message["stream"], 0) + 1
+        elif message["type"] == "RECORD":
+            assert message["stream"] in seen, f"RECORD of {message['stream']} before its SCHEMA"
+    # Targets flush on every SCHEMA; the SDK would repeat a child's for every session.
+    assert seen == dict.fromkeys(STREAMS, 1)
