@@ -22,7 +22,7 @@ from tap_opencx import schemas
 from tap_opencx.timestamps import datetime_fields, iso, parse_instant
 
 if TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Iterator
 
     import requests
     from singer_sdk.helpers.types import Context
@@ -57,6 +57,10 @@ class OpenCxStream(RESTStream[Any]):
 
     credential_setting = "api_key"
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
+    items_key: ClassVar[str]
+    """Where the records are in the endpoint's envelope."""
+    envelope_shape: ClassVar[str]
+    """The documented envelope, for error messages."""
     # post_process already gives every field its schema type; the SDK's recursive
     # conformance would spend more time than the rest of the tap re-checking it.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
@@ -153,6 +157,25 @@ class OpenCxStream(RESTStream[Any]):
                 raise self.malformed(response, f"invalid JSON ({error})") from None
             self._parsed = (response, body)
         return self._parsed[1]
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterator[dict[str, Any]]:
+        for item in self.envelope(response)[self.items_key]:
+            if not isinstance(item, dict):
+                raise self.malformed(response, f"expected objects, got {type(item).__name__}")
+            yield item
+
+    def envelope(self, response: requests.Response) -> dict[str, Any]:
+        """The body, checked to be the endpoint's documented envelope."""
+        body = self.json_body(response)
+        if not (isinstance(body, dict) and self.is_envelope(body)):
+            got = sorted(body) if isinstance(body, dict) else type(body).__name__
+            raise self.malformed(response, f"expected {self.envelope_shape}, got {got}")
+        return body
+
+    def is_envelope(self, body: dict[str, Any]) -> bool:
+        """Whether a JSON object is the endpoint's envelope."""
+        return isinstance(body.get(self.items_key), list)
 
     @cached_property
     def _schema_fields(self) -> frozenset[str]:

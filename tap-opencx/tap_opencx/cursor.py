@@ -10,7 +10,7 @@ from typing_extensions import override
 from tap_opencx.client import OpenCxStream
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     import requests
     from singer_sdk.helpers.types import Context
@@ -36,6 +36,9 @@ class CursorPaginator(BaseAPIPaginator[str | None]):
 class CursorStream(OpenCxStream):
     """A GET endpoint that answers `{"items": [...], "next": ...}`, page after page."""
 
+    items_key = "items"
+    envelope_shape = '{"items": [...], "next": ...}'
+
     @override
     def get_new_paginator(self) -> CursorPaginator:
         return CursorPaginator(lambda response: self.envelope(response)["next"])
@@ -45,21 +48,6 @@ class CursorStream(OpenCxStream):
         return {"cursor": next_page_token}
 
     @override
-    def parse_response(self, response: requests.Response) -> Iterator[dict[str, Any]]:
-        for item in self.envelope(response)["items"]:
-            if not isinstance(item, dict):
-                raise self.malformed(response, f"expected objects, got {type(item).__name__}")
-            yield item
-
-    def envelope(self, response: requests.Response) -> dict[str, Any]:
-        """The page's envelope, checked to be `{"items": [...], "next": str | null}`."""
-        body = self.json_body(response)
-        if not (
-            isinstance(body, dict)
-            and isinstance(body.get("items"), list)
-            and "next" in body
-            and (body["next"] is None or isinstance(body["next"], str))
-        ):
-            got = sorted(body) if isinstance(body, dict) else type(body).__name__
-            raise self.malformed(response, f'expected {{"items": [...], "next": ...}}, got {got}')
-        return body
+    def is_envelope(self, body: dict[str, Any]) -> bool:
+        following = body.get("next", False)
+        return super().is_envelope(body) and (following is None or isinstance(following, str))

@@ -10,7 +10,7 @@ from typing_extensions import override
 from tap_opencx.client import OpenCxStream
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     import requests
     from singer_sdk.helpers.types import Context
@@ -48,6 +48,8 @@ class InsightsStream(OpenCxStream):
 
     name = "insights"
     path = "/insights"
+    items_key = "data"
+    envelope_shape = '{"data": [...], "totalPages": int, ...}'
 
     def __init__(self, tap: TapOpenCX) -> None:
         """The insights stream of `tap`."""
@@ -65,22 +67,5 @@ class InsightsStream(OpenCxStream):
         return {**filters, **STABLE_ORDER, "page": next_page_token}
 
     @override
-    def parse_response(self, response: requests.Response) -> Iterator[dict[str, Any]]:
-        for item in self.envelope(response)["data"]:
-            if not isinstance(item, dict):
-                raise self.malformed(response, f"expected objects, got {type(item).__name__}")
-            yield item
-
-    def envelope(self, response: requests.Response) -> dict[str, Any]:
-        """The page's envelope, checked to be `{"data": [...], "totalPages": int, ...}`."""
-        body = self.json_body(response)
-        if not (
-            isinstance(body, dict)
-            and isinstance(body.get("data"), list)
-            and type(body.get("totalPages")) is int
-        ):
-            got = sorted(body) if isinstance(body, dict) else type(body).__name__
-            raise self.malformed(
-                response, f'expected {{"data": [...], "totalPages": int, ...}}, got {got}'
-            )
-        return body
+    def is_envelope(self, body: dict[str, Any]) -> bool:
+        return super().is_envelope(body) and type(body.get("totalPages")) is int

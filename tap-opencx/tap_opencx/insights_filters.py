@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from singer_sdk import typing as th
 
-from tap_opencx.timestamps import parse_instant
+from tap_opencx.timestamps import range_errors
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -98,15 +98,9 @@ def insights_filter_errors(filters: Mapping[str, Any]) -> list[str]:
     contact = filters.get("sessionContactId")
     if contact is not None and not _UUID.match(contact):
         errors.append(f"insights_filters.sessionContactId {contact!r} is not a UUID")
-    dates = {}
-    for name in ("sessionFromDate", "sessionToDate"):
-        value = filters.get(name)
-        if value is None:
-            continue
-        try:
-            dates[name] = parse_instant(value)
-        except ValueError:
-            errors.append(f"insights_filters.{name} {value!r} is not an ISO-8601 date(-time)")
-    if len(dates) == 2 and dates["sessionToDate"] < dates["sessionFromDate"]:  # noqa: PLR2004
-        errors.append("insights_filters.sessionToDate is before sessionFromDate")
+    errors.extend(
+        range_errors(
+            filters, "sessionFromDate", "sessionToDate", label="insights_filters.", strict=False
+        )
+    )
     return errors

@@ -22,7 +22,7 @@ from tap_opencx.handoffs import HandoffEventsStream
 from tap_opencx.insights import InsightsStream
 from tap_opencx.insights_filters import INSIGHTS_FILTERS, insights_filter_errors
 from tap_opencx.throttle import Throttle
-from tap_opencx.timestamps import parse_instant
+from tap_opencx.timestamps import parse_instant, range_errors
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
@@ -156,20 +156,7 @@ class TapOpenCX(Tap):
 
 def settings_errors(config: dict[str, Any] | Any) -> list[str]:  # noqa: ANN401
     """What the JSON schema cannot check: dates that parse, their order, a real URL."""
-    errors = []
-    dates = {}
-    for name in ("start_date", "end_date"):
-        value = config.get(name)
-        if value is None:
-            continue
-        try:
-            dates[name] = parse_instant(str(value))
-        except ValueError:
-            errors.append(f"{name} {value!r} is not a date (yyyy-mm-dd) or an ISO-8601 date-time")
-    if len(dates) == 2 and dates["end_date"] <= dates["start_date"]:  # noqa: PLR2004
-        errors.append(
-            f"end_date ({config['end_date']}) must be after start_date ({config['start_date']})"
-        )
+    errors = range_errors(config, "start_date", "end_date")
     value = config.get("api_url")
     url = urlparse(str(value))
     if value is not None and (url.scheme not in {"http", "https"} or not url.netloc):

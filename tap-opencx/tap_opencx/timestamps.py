@@ -56,3 +56,32 @@ def datetime_fields(schema: Mapping[str, Any]) -> tuple[str, ...]:
     """The top-level properties the schema declares as `format: date-time`."""
     properties: Mapping[str, Any] = schema.get("properties", {})
     return tuple(k for k, v in properties.items() if v.get("format") == "date-time")
+
+
+def range_errors(
+    values: Mapping[str, Any], start: str, end: str, *, label: str = "", strict: bool = True
+) -> list[str]:
+    """What is wrong with two optional time settings: each must parse, end follow start.
+
+    `strict`: end must be after start, not equal to it. `label` prefixes the names.
+    """
+    errors = []
+    parsed = {}
+    for name in (start, end):
+        value = values.get(name)
+        if value is None:
+            continue
+        try:
+            parsed[name] = parse_instant(str(value))
+        except ValueError:
+            errors.append(
+                f"{label}{name} {value!r} is not a date (yyyy-mm-dd) or an ISO-8601 date-time"
+            )
+    if len(parsed) == 2 and (  # noqa: PLR2004
+        parsed[end] <= parsed[start] if strict else parsed[end] < parsed[start]
+    ):
+        order = "after" if strict else "at or after"
+        errors.append(
+            f"{label}{end} ({values[end]}) must be {order} {label}{start} ({values[start]})"
+        )
+    return errors

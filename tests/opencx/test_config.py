@@ -73,7 +73,10 @@ def test_invalid_settings_are_refused_before_any_request(
         ({"sessionFromDate": "monday"}, "insights_filters.sessionFromDate 'monday' is not"),
         (
             {"sessionFromDate": "2025-02-01", "sessionToDate": "2025-01-01"},
-            "insights_filters.sessionToDate is before sessionFromDate",
+            (
+                "insights_filters.sessionToDate (2025-01-01) must be at or after "
+                "insights_filters.sessionFromDate (2025-02-01)"
+            ),
         ),
     ],
     ids=[
