@@ -1,11 +1,13 @@
-"""The SDK capabilities the tap advertises work with its streams, children included."""
+"""Stream maps, flattening and BATCH messages work with the streams, children included."""
 
 from __future__ import annotations
 
+import gzip
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
-from tests.opencx.helpers import config
+from tests.opencx.helpers import config, keys, truth
 from tests.support.processes import run_tap
 
 if TYPE_CHECKING:
@@ -47,3 +49,25 @@ def test_flattening_keeps_nested_values(sandbox: Sandbox, tmp_path: Path) -> Non
         sent = data.sessions[record["id"]]
         assert record["channel__type"] == sent["channel"]["type"]
         assert json.loads(record["contact__custom_data"]) == sent["contact"]["custom_data"]
+
+
+def test_batch_files_hold_every_record(sandbox: Sandbox, tmp_path: Path) -> None:
+    batch_config = {
+        "encoding": {"format": "jsonl", "compression": "gzip"},
+        "storage": {"root": f"file://{tmp_path}", "prefix": "batch-"},
+        "batch_size": 50,
+    }
+    run = run_tap("tap-opencx", tmp_path, config(sandbox, batch_config=batch_config))
+
+    assert run.returncode == 0, run.stderr
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for message in run.output.messages:
+        if message["type"] == "BATCH":
+            for url in message["manifest"]:
+                with gzip.open(urlparse(url).path, "rt") as batch:
+                    lines.setdefault(message["stream"], []).extend(map(json.loads, batch))
+    expected = truth(sandbox.opencx.data)
+    assert {r["id"] for r in lines["sessions"]} == expected["sessions"]
+    assert keys(lines["session_history"], "session_id", "id") == expected["session_history"]
+    assert {r["id"] for r in lines["insights"]} == expected["insights"]
+    assert run.output.records("sessions") == []
