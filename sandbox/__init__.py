@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, final
 
 from sandbox.dixa import DixaSandbox
 from sandbox.dixa.exports_api import Bounds
+from sandbox.opencx import OpenCxSandbox
 from sandbox.server import ApiServer
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_PORTS", "Bounds", "Sandbox"]
 
-DEFAULT_PORTS: dict[str, int] = {**DixaSandbox.default_ports}
+DEFAULT_PORTS: dict[str, int] = {**DixaSandbox.default_ports, **OpenCxSandbox.default_ports}
 """Ports `python -m sandbox` uses unless told otherwise (meltano.yml's sandbox env)."""
 
 
@@ -42,12 +43,13 @@ class Sandbox:
         self.dixa = DixaSandbox(
             seed=seed, size=size, days=days, bounds=bounds, rate_limits=rate_limits
         )
+        self.opencx = OpenCxSandbox(seed=seed, size=size, days=days, rate_limits=rate_limits)
         self._servers: dict[str, ApiServer] = {}
 
     @property
     def vendors(self) -> list[Vendor]:
         """Every simulated vendor."""
-        return [self.dixa]
+        return [self.dixa, self.opencx]
 
     @property
     def apis(self) -> dict[str, Api]:

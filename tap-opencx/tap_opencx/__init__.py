@@ -1,0 +1,1 @@
+"""Singer tap for Open CX, built with the Meltano Singer SDK."""

@@ -1,0 +1,202 @@
+"""Rate limits, server errors, dropped connections, refused keys and bad bodies."""
+
+from __future__ import annotations
+
+import json
+import time
+from email.utils import parsedate_to_datetime
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from sandbox.faults import (
+    Delay,
+    DropConnection,
+    Status,
+    Truncate,
+    html_page,
+    too_many_requests,
+)
+from sandbox.ratelimit import SlidingWindow
+from tests.opencx.helpers import config, discovered_catalog, select_only
+from tests.support.processes import run_tap
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sandbox import Sandbox
+    from sandbox.faults import Fault
+    from tests.support.processes import TapRun
+
+CONTACTS = "/contacts"
+
+
+def _contacts_run(
+    sandbox: Sandbox,
+    tmp_path: Path,
+    fault: Fault | None = None,
+    **settings: Any,
+) -> TapRun:
+    """Sync contacts alone, with `fault` on the second request (injected just before)."""
+    catalog = select_only(discovered_catalog(tmp_path), {"contacts"})
+    if fault is not None:
+        sandbox.opencx.api.faults.inject(fault, path=CONTACTS, skip=1)
+    return run_tap("tap-opencx", tmp_path, config(sandbox, **settings), catalog=catalog)
+
+
+def _gap_after_first_failure(sandbox: Sandbox) -> float:
+    requests = sandbox.opencx.api.requests_to(CONTACTS)
+    failed = next(i for i, r in enumerate(requests) if r.status != 200)
+    return requests[failed + 1].at - requests[failed].at
+
+
+def _assert_complete(sandbox: Sandbox, tmp_path: Path, fault: Fault) -> float:
+    run = _contacts_run(sandbox, tmp_path, fault)
+    assert run.returncode == 0, run.stderr
+    assert run.output.ids("contacts") == set(sandbox.opencx.data.contacts.records)
+    return _gap_after_first_failure(sandbox)
+
+
+@pytest.mark.parametrize("seconds", [1, 2])
+def test_429_waits_what_retry_after_says(sandbox: Sandbox, tmp_path: Path, seconds: int) -> None:
+    gap = _assert_complete(sandbox, tmp_path, too_many_requests(seconds))
+    assert seconds <= gap < seconds + 0.5
+
+
+def test_429_retry_after_as_http_date(sandbox: Sandbox, tmp_path: Path) -> None:
+    fault = too_many_requests(4, http_date=True)
+    date = parsedate_to_datetime(fault.headers["Retry-After"]).timestamp()
+    wall_minus_monotonic = time.time() - time.monotonic()
+
+    _assert_complete(sandbox, tmp_path, fault)
+
+    requests = sandbox.opencx.api.requests_to(CONTACTS)
+    failed = next(i for i, r in enumerate(requests) if r.status != 200)
+    retried_at = requests[failed + 1].at + wall_minus_monotonic
+    assert date - 0.05 <= retried_at < date + 0.5, "the retry comes when the date says"
+
+
+def test_429_without_retry_after_backs_off(sandbox: Sandbox, tmp_path: Path) -> None:
+    gap = _assert_complete(sandbox, tmp_path, too_many_requests())
+    assert 0.5 <= gap < 1.5
+
+
+def test_the_sandbox_rate_limit_is_waited_out(sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.opencx.api.rate_limit = SlidingWindow(8, period=1.0)
+
+    run = _contacts_run(sandbox, tmp_path)
+
+    assert run.returncode == 0, run.stderr
+    assert run.output.ids("contacts") == set(sandbox.opencx.data.contacts.records)
+    statuses = [r.status for r in sandbox.opencx.api.requests_to(CONTACTS)]
+    refused = statuses.count(429)
+    assert refused >= 1, "the premise: the run outpaces the limit"
+    # Each refusal is followed by a request that gets through: the wait was enough.
+    assert all(b == 200 for a, b in pairwise(statuses) if a == 429)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_errors_are_retried(sandbox: Sandbox, tmp_path: Path, status: int) -> None:
+    _assert_complete(sandbox, tmp_path, Status(status))
+
+
+def test_dropped_connection_is_retried(sandbox: Sandbox, tmp_path: Path) -> None:
+    _assert_complete(sandbox, tmp_path, DropConnection())
+
+
+def test_slow_answer_times_out_and_is_retried(sandbox: Sandbox, tmp_path: Path) -> None:
+    run = _contacts_run(sandbox, tmp_path, Delay(3), timeout=1)
+
+    assert run.returncode == 0, run.stderr
+    assert run.output.ids("contacts") == set(sandbox.opencx.data.contacts.records)
+    requests = sandbox.opencx.api.requests_to(CONTACTS)
+    assert requests[2].query == requests[1].query, "the timed-out request is sent again"
+    assert requests[2].at - requests[1].at < 3, "after the 1 s timeout, not the 3 s answer"
+
+
+def test_bad_key_fails_fast_naming_the_setting(sandbox: Sandbox, tmp_path: Path) -> None:
+    run = run_tap("tap-opencx", tmp_path, config(sandbox, api_key="ocx_live_revoked"))
+
+    assert run.returncode != 0
+    assert len(sandbox.opencx.api.requests) == 1, "401 must not be retried"
+    errors = [line for line in run.stderr.splitlines() if "api_key" in line]
+    assert errors, run.stderr
+    assert "HTTP 401" in errors[0]
+    assert "TAP_OPENCX_API_KEY" in errors[0]
+    assert "Traceback" not in run.stderr
+
+
+def test_key_without_scope_names_the_setting_and_stream(sandbox: Sandbox, tmp_path: Path) -> None:
+    # Streams sync in name order: contacts (in scope), then handoff_events (not).
+    run = run_tap("tap-opencx", tmp_path, config(sandbox, api_key=sandbox.opencx.scoped_key))
+
+    assert run.returncode != 0
+    line = next(line for line in run.stderr.splitlines() if "HTTP 403" in line)
+    assert "Open CX refused handoff_events" in line
+    assert "API key is missing the handoff-analytics:read scope" in line
+    assert "`api_key` setting" in line
+    assert "deselect the stream `handoff_events`" in line
+    assert [r.status for r in sandbox.opencx.api.requests].count(403) == 1
+
+
+def test_other_client_errors_stop_with_the_api_message(sandbox: Sandbox, tmp_path: Path) -> None:
+    nest = {"statusCode": 400, "message": ["a is wrong", "b too"], "error": "Bad Request"}
+
+    run = _contacts_run(sandbox, tmp_path, Status(400, json.dumps(nest).encode()))
+
+    assert run.returncode != 0
+    line = next(line for line in run.stderr.splitlines() if "HTTP 400" in line)
+    assert f"contacts: HTTP 400 Bad Request for GET {CONTACTS}: a is wrong; b too" in line
+    assert "Traceback" not in run.stderr
+
+
+def _session_page(sandbox: Sandbox, **changes: Any) -> bytes:
+    session = {**next(iter(sandbox.opencx.data.sessions.records.values())), **changes}
+    return json.dumps({"items": [session], "next": None}).encode()
+
+
+@pytest.mark.parametrize(
+    ("path", "fault", "problem"),
+    [
+        ("/chat/sessions", Truncate(), "invalid JSON"),
+        ("/chat/sessions", html_page(), "invalid JSON"),
+        ("/chat/sessions", Status(200, b'{"data": []}'), 'expected {"items": [...], "next": ...}'),
+        ("/chat/sessions", Status(200, b'{"items": []}'), "got ['items']"),
+        ("/chat/sessions", Status(200, b'{"items": [1], "next": null}'), "expected objects"),
+        ("/insights", Status(200, b'{"items": [], "next": null}'), '"totalPages": int'),
+        ("/insights", Status(200, b'{"data": [], "totalPages": "1"}'), '"totalPages": int'),
+        ("/csat/", Status(200, b"[]"), "expected an object or null, got list"),
+    ],
+    ids=[
+        "truncated", "html", "other-envelope", "no-next", "not-objects", "insights-envelope",
+        "insights-pages", "csat-list",
+    ],
+)  # fmt: skip
+def test_malformed_body_fails_naming_stream_and_request(
+    sandbox: Sandbox, tmp_path: Path, path: str, fault: Fault, problem: str
+) -> None:
+    if path == "/csat/":
+        path = f"/csat/scores/session/{min(sandbox.opencx.data.sessions.records)}"
+    sandbox.opencx.api.faults.inject(fault, path=path)
+    run = run_tap("tap-opencx", tmp_path, config(sandbox))
+
+    assert run.returncode != 0
+    line = next(line for line in run.stderr.splitlines() if "malformed response" in line)
+    method = "POST" if path == "/insights" else "GET"
+    assert f"malformed response to {method} {path}" in line
+    assert problem in line
+    assert "Traceback" not in run.stderr
+
+
+def test_a_time_that_does_not_parse_names_stream_and_record(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    body = _session_page(sandbox, updated_at="yesterday")
+    sandbox.opencx.api.faults.inject(Status(200, body), path="/chat/sessions")
+
+    run = run_tap("tap-opencx", tmp_path, config(sandbox))
+
+    assert run.returncode != 0
+    line = next(line for line in run.stderr.splitlines() if "ISO-8601" in line)
+    assert "sessions: updated_at 'yesterday' of {'id': " in line
