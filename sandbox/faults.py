@@ -48,16 +48,32 @@ class Status:
         return Response(self.status, self.body, dict(self.headers), self.content_type)
 
 
-def too_many_requests(retry_after: float | None = None, *, http_date: bool = False) -> Status:
+@dataclass(frozen=True)
+class TooManyRequests:
+    """A 429, with `Retry-After` in seconds or as an HTTP date, or without it.
+
+    An HTTP date is taken when the request arrives, so it says "in `retry_after` s"
+    however long after the fault was set up that is.
+    """
+
+    retry_after: float | None = None
+    http_date: bool = False
+
+    def apply(self, request: Request, respond: Respond) -> Response | Drop:  # noqa: ARG002
+        """Refuse the request."""
+        headers: dict[str, str] = {}
+        if self.retry_after is not None:
+            if self.http_date:
+                when = datetime.now(timezone.utc) + timedelta(seconds=self.retry_after)
+                headers["Retry-After"] = format_datetime(when, usegmt=True)
+            else:
+                headers["Retry-After"] = f"{self.retry_after:g}"
+        return Response(429, b'{"message":"API limit has been reached"}', headers)
+
+
+def too_many_requests(retry_after: float | None = None, *, http_date: bool = False) -> Fault:
     """A 429, with `Retry-After` in seconds or as an HTTP date, or without it."""
-    headers: dict[str, str] = {}
-    if retry_after is not None:
-        if http_date:
-            when = datetime.now(timezone.utc) + timedelta(seconds=retry_after)
-            headers["Retry-After"] = format_datetime(when, usegmt=True)
-        else:
-            headers["Retry-After"] = f"{retry_after:g}"
-    return Status(429, b'{"message":"API limit has been reached"}', headers)
+    return TooManyRequests(retry_after, http_date)
 
 
 @dataclass(frozen=True)
