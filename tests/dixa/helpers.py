@@ -15,18 +15,28 @@ START = ANCHOR
 
 
 def config(sandbox: Sandbox, **overrides: Any) -> dict[str, Any]:
-    """A tap-dixa config for this sandbox: 7-day windows, no throttle, fixed end."""
+    """A tap-dixa config for this sandbox: 7-day export windows, no throttles, fixed end."""
     days = (sandbox.dixa.exports_data.now_ms - int(START.timestamp() * 1000)) // DAY_MS
     return {
         "api_token": sandbox.dixa.token,
         "exports_api_url": sandbox.urls["dixa_exports"],
+        "api_url": sandbox.urls["dixa_api"],
         "start_date": START.date().isoformat(),
         "end_date": (START + timedelta(days=days + 10)).isoformat(),
         "window_days": 7,
         "max_requests_per_minute": 0,
+        "max_requests_per_second": 0,
         "timeout": 10,
         **overrides,
     }
+
+
+def only(catalog: dict[str, Any], *streams: str) -> dict[str, Any]:
+    """`catalog` with just `streams` selected."""
+    for entry in catalog["streams"]:
+        root = next(m["metadata"] for m in entry["metadata"] if not m["breadcrumb"])
+        root["selected"] = entry["tap_stream_id"] in streams
+    return catalog
 
 
 def instant(milliseconds: int) -> datetime:

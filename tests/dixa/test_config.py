@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
     from sandbox import Sandbox
 
+STREAMS = {
+    "conversations", "messages", "activity_logs", "agents", "end_users", "queues",
+    "queue_members", "tags", "teams", "team_members", "custom_attributes", "contact_endpoints",
+    "analytics_metrics_catalogue", "analytics_records_catalogue", "analytics_filter_values",
+    "analytics_records", "analytics_metrics_daily",
+}  # fmt: skip
+
 
 @pytest.mark.parametrize(
     ("change", "message"),
@@ -56,7 +63,7 @@ def test_discovery_works_offline_without_credentials(tmp_path: Path) -> None:
         check=True,
     )
     catalog = json.loads(completed.stdout)
-    assert {s["tap_stream_id"] for s in catalog["streams"]} == {"conversations", "messages"}
+    assert {s["tap_stream_id"] for s in catalog["streams"]} == STREAMS
 
 
 @pytest.mark.parametrize("fmt", [[], ["--format", "json"], ["--format", "markdown"]])
