@@ -277,6 +277,9 @@ class AnalyticsData:
         csid = self._csid
         self._csid += 1
         row = _ROW_MAKERS[record_id](self, rng, at, csid)
+        # What every filter sees of the row's conversation, beyond the row's own fields.
+        for name, value in _conversation_attributes(self, rng).items():
+            row.attributes.setdefault(name, value)
         row.body["_key"] = f"{csid:09d}"
         self.rows[record_id][row.body["_key"]] = row
 
@@ -331,6 +334,16 @@ def _typed(kind: str, value: Any, label: str | None = None) -> Record:  # noqa: 
         typed["label"] = label
     typed["_type"] = kind
     return typed
+
+
+def _conversation_attributes(data: AnalyticsData, rng: random.Random) -> dict[str, tuple[str, ...]]:
+    return {
+        "channel": (rng.choice(CHANNELS)[0],),
+        "initial_direction": (rng.choice(DIRECTIONS)[0],),
+        "contact_point": (rng.choice(data.contact_points),),
+        "tag_id": tuple(tag[0] for tag in rng.sample(TAGS, k=rng.randint(0, 2))),
+        "agent_id": (rng.choice(data.agents)[0],),
+    }
 
 
 def _maybe_agent(

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 INACTIVE_TAG = ("0b0e7a1c-0000-4000-8000-00000000000e", "legacy")
 TEAMS = ("Frontline", "Escalations", "Night shift", "Billing specialists")
 EMAIL_ENDPOINTS = (
-    ("support@example.com", "Support"),
-    ("billing@example.com", "Billing"),
+    ("support@example.com", "Support", None),
+    ("billing@example.com", "Billing", "invoices@example.com"),
 )
 PHONE_ENDPOINTS = (("+4570202020", "Main line"), ("+4570303030", "Callbacks"))
 CONTACT_ATTRIBUTE = ("c0c0a000-0000-4000-8000-000000000003", "loyalty_tier", "Select")
@@ -105,8 +105,13 @@ class ApiData:
             ]
             + [_attribute_definition(rng, CONTACT_ATTRIBUTE, "Contact")],
             contact_endpoints=[
-                {"address": address, "senderOverride": None, "name": name, "_type": "EmailEndpoint"}
-                for address, name in EMAIL_ENDPOINTS
+                {
+                    "address": address,
+                    "senderOverride": sender,
+                    "name": name,
+                    "_type": "EmailEndpoint",
+                }
+                for address, name, sender in EMAIL_ENDPOINTS
             ]
             + [
                 {
@@ -389,7 +394,7 @@ def _end_user(seed: int, conversation: Record) -> Record:
         "firstName": first,
         "lastName": last,
         "middleNames": [],
-        "avatarUrl": None,
+        "avatarUrl": maybe(rng, 0.2, f"https://files.dixa.io/public/{uuid4(rng)}"),
         "externalId": maybe(rng, 0.5, f"#{rng.randint(10_000_000, 99_999_999)}"),
         "customAttributes": [
             {
