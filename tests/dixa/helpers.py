@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import subprocess
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from sandbox.synthetic import ANCHOR, DAY_MS
+from tests.support.processes import BIN
 
 if TYPE_CHECKING:
     from sandbox import Sandbox
@@ -31,12 +35,25 @@ def config(sandbox: Sandbox, **overrides: Any) -> dict[str, Any]:
     }
 
 
-def only(catalog: dict[str, Any], *streams: str) -> dict[str, Any]:
-    """`catalog` with just `streams` selected."""
-    for entry in catalog["streams"]:
+@functools.cache
+def _discovered() -> str:
+    completed = subprocess.run(
+        [str(BIN / "tap-dixa"), "--config", "ENV", "--discover"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    return completed.stdout
+
+
+def catalog(*streams: str) -> dict[str, Any]:
+    """The discovered catalog with just `streams` selected."""
+    discovered: dict[str, Any] = json.loads(_discovered())
+    for entry in discovered["streams"]:
         root = next(m["metadata"] for m in entry["metadata"] if not m["breadcrumb"])
         root["selected"] = entry["tap_stream_id"] in streams
-    return catalog
+    return discovered
 
 
 def instant(milliseconds: int) -> datetime:
