@@ -122,5 +122,7 @@ def test_windows_are_whole_days_asked_with_a_second_to_spare(
     assert asked[0] == ("2024-12-31T23:59:59Z", "2025-01-03T00:00:01Z")
     assert asked[1] == ("2025-01-02T23:59:59Z", "2025-01-05T00:00:01Z")
     for (_, before), (after, _) in pairwise(asked):
-        assert parsed(before.replace("Z", "+00:00")) > parsed(after.replace("Z", "+00:00"))
+        assert parsed(str(before).replace("Z", "+00:00")) > parsed(
+            str(after).replace("Z", "+00:00")
+        )
     assert all(r.param("pageLimit") == "10000" for r in sandbox.dixa.api.requests_to(ACTIVITY_LOG))

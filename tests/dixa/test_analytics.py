@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 RECORDS = "/v1/analytics/records"
 METRICS_PATH = "/v1/analytics/metrics"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+AGGREGATES: dict[str, Callable[[list[float]], float]] = {
+    "Average": statistics.fmean,
+    "Percentage": statistics.fmean,
+    "Sum": sum,
+    "Min": min,
+    "Max": max,
+    "StdDev": statistics.pstdev,
+}
 
 
 def _bodies(sandbox: Sandbox, path: str) -> list[dict[str, Any]]:
@@ -134,7 +142,7 @@ def test_fields_are_pivoted_by_name(sandbox: Sandbox, tmp_path: Path) -> None:
 
     assert run.returncode == 0, run.stderr
     truth = sandbox.dixa.analytics_data.rows
-    kinds_seen = set()
+    kinds_seen: set[str] = set()
     for record in run.output.records("analytics_records"):
         row = truth[record["record_id"]][f"{_csid(record):09d}"]
         expected = _expected(row)
@@ -217,24 +225,17 @@ def _daily_truth(sandbox: Sandbox, zone: ZoneInfo) -> dict[tuple[str, str, str],
             day = datetime.fromtimestamp(row.at / 1000, zone).date()
             by_day[record_id, day].append(row)
     truth: dict[tuple[str, str, str], float] = {}
-    for (record_id, day), rows in by_day.items():
+    for (record_id, day), day_rows in by_day.items():
         for metric in METRICS.values():
             if metric.record != record_id:
                 continue
-            numbers = [metric.observe(row.number) for row in rows if row.number is not None]
+            numbers = [metric.observe(row.number) for row in day_rows if row.number is not None]
             for measure, _ in metric.measures:
                 key = (metric.id, day.isoformat(), measure)
                 if measure == "Count":
-                    truth[key] = len(rows)
+                    truth[key] = len(day_rows)
                 elif numbers:
-                    truth[key] = {
-                        "Average": statistics.fmean,
-                        "Percentage": statistics.fmean,
-                        "Sum": sum,
-                        "Min": min,
-                        "Max": max,
-                        "StdDev": statistics.pstdev,
-                    }[measure](numbers)
+                    truth[key] = AGGREGATES[measure](numbers)
     return truth
 
 
