@@ -174,8 +174,7 @@ class AnalyticsRecordsStream(AnalyticsStream, WindowedStream):
             except ValueError as error:
                 raise self.malformed_record(row, error) from None
             if window.start <= record["primaryTimestamp"] < window.end:
-                record["primaryTimestamp"] = iso(record["primaryTimestamp"])
-                found.append(record)
+                found.append(record)  # post_process writes primaryTimestamp out
         found.sort(key=lambda r: (r["primaryTimestamp"], r["row_key"]))
         return found
 

@@ -132,7 +132,7 @@ class DixaStream(RESTStream[Any]):
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
         # Top-level fields the schema does not know are dropped, as the SDK would.
         known = self._schema_fields
-        record = {k: v for k, v in row.items() if k in known}
+        record = row if row.keys() <= known else {k: v for k, v in row.items() if k in known}
         try:
             return self._time_fields.convert(record, self.time_to_iso)
         except ValueError as error:

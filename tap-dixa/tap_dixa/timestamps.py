@@ -62,24 +62,24 @@ def parse_api_instant(text: str) -> datetime:
     if match is None:
         msg = f"{text!r} is not an ISO-8601 date-time"
         raise ValueError(msg)
-    date_part, hour, minute, second, fraction, offset, zone = match.groups()
-    local = datetime.fromisoformat(f"{date_part}T{hour}:{minute}:{second or '00'}")
-    local = local.replace(microsecond=int((fraction or "").ljust(6, "0")[:6]))
-    if offset in {"Z", "z"}:
+    year, month, day, hour, minute, second, fraction, offset, zone = match.groups()
+    if offset in {"Z", "z"} or (not offset and not zone):
         zone_info: tzinfo = timezone.utc
     elif offset:
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
         zone_info = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
-    elif zone:
+    else:
         try:
             zone_info = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
             msg = f"{text!r} has an unknown time zone"
             raise ValueError(msg) from None
-    else:
-        zone_info = timezone.utc
-    return local.replace(tzinfo=zone_info).astimezone(timezone.utc)
+    moment = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+        int((fraction or "").ljust(6, "0")[:6]), tzinfo=zone_info,
+    )  # fmt: skip
+    return moment if zone_info is timezone.utc else moment.astimezone(timezone.utc)
 
 
 def utc_z(moment: datetime, timespec: str = "milliseconds") -> str:
@@ -130,12 +130,14 @@ def epoch_ms_time_to_iso(value: Any) -> Any:  # noqa: ANN401
 
 
 def api_time_to_iso(value: Any) -> Any:  # noqa: ANN401
-    """Dixa API time strings as ISO-8601 UTC; anything else as it is.
+    """Dixa API time strings (or times already parsed) as ISO-8601 UTC; the rest as is.
 
     Raises:
         ValueError: For a string that is not a time.
     """
-    return iso(parse_api_instant(value)) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return iso(parse_api_instant(value))
+    return iso(value) if isinstance(value, datetime) else value
 
 
 def _convert(record: dict[str, Any], fields: tuple[str, ...], to_iso: Callable[[Any], Any]) -> None:
@@ -150,6 +152,6 @@ def _is_datetime(prop: Mapping[str, Any]) -> bool:
 
 
 _API_TIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
     r"(Z|z|[+-]\d{2}(?::?\d{2})?)?(?:\[([^\]]+)\])?"
 )

@@ -10,7 +10,7 @@ from typing_extensions import override
 
 from tap_dixa.api import DixaApiStream
 from tap_dixa.incremental import WindowedStream
-from tap_dixa.timestamps import iso, parse_api_instant, utc_z
+from tap_dixa.timestamps import parse_api_instant, utc_z
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -53,7 +53,7 @@ class ActivityLogsStream(DixaApiStream, WindowedStream):
             except (KeyError, ValueError) as error:
                 raise self.malformed_record(record, error) from None
             if window.start <= at < window.end:
-                record["activityTimestamp"] = iso(at)
+                record["activityTimestamp"] = at  # post_process writes it out once
                 found.append(record)
         found.sort(key=lambda r: (r["activityTimestamp"], str(r.get("id"))))
         return found
