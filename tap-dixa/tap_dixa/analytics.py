@@ -131,20 +131,29 @@ class AnalyticsFilterValuesStream(AnalyticsStream):
                 yield {**item, "attribute": attribute}
 
 
-class AnalyticsRecordsStream(AnalyticsStream, WindowedStream):
-    """Unaggregated rows of every record type, by their primary timestamp."""
+class AnalyticsDataStream(AnalyticsStream):
+    """Data of every id in one catalogue (or the configured ones), with state per id."""
 
-    name = "analytics_records"
-    path = "/v1/analytics/records"
     http_method = "POST"
-    primary_keys: ClassVar[tuple[str, ...]] = ("record_id", "row_key")
-    replication_key = "primaryTimestamp"
-    paged = True
+    catalogue_kind: ClassVar[str]
+    """"records" or "metrics"."""
 
     @override
     @property
     def partitions(self) -> list[dict[str, Any]]:
-        return [{"record_id": record_id} for record_id in self.catalogue_ids("records")]
+        key = f"{self.catalogue_kind[:-1]}_id"
+        return [{key: catalogue_id} for catalogue_id in self.catalogue_ids(self.catalogue_kind)]
+
+
+class AnalyticsRecordsStream(AnalyticsDataStream, WindowedStream):
+    """Unaggregated rows of every record type, by their primary timestamp."""
+
+    name = "analytics_records"
+    path = "/v1/analytics/records"
+    catalogue_kind = "records"
+    primary_keys: ClassVar[tuple[str, ...]] = ("record_id", "row_key")
+    replication_key = "primaryTimestamp"
+    paged = True
 
     @override
     @cached_property
@@ -179,20 +188,15 @@ class AnalyticsRecordsStream(AnalyticsStream, WindowedStream):
         return found
 
 
-class AnalyticsMetricsDailyStream(AnalyticsStream):
+class AnalyticsMetricsDailyStream(AnalyticsDataStream):
     """Every measure of every metric for each whole day in `analytics_timezone`."""
 
     name = "analytics_metrics_daily"
     path = "/v1/analytics/metrics"
-    http_method = "POST"
+    catalogue_kind = "metrics"
     primary_keys: ClassVar[tuple[str, ...]] = ("metric_id", "day", "timezone", "measure")
     replication_key = "day"
     is_sorted = True
-
-    @override
-    @property
-    def partitions(self) -> list[dict[str, Any]]:
-        return [{"metric_id": metric_id} for metric_id in self.catalogue_ids("metrics")]
 
     @cached_property
     def measures(self) -> dict[str, list[str]]:

@@ -76,18 +76,17 @@ class DixaApiStream(DixaStream):
     def parse_response(self, response: requests.Response) -> Iterator[dict[str, Any]]:
         data = self.envelope(response)
         if not isinstance(data, list):
-            raise self.malformed(response, f'expected {{"data": [...]}}, data is a {_kind(data)}')
-        for item in data:
-            if not isinstance(item, dict):
-                raise self.malformed(response, f"expected objects in data, got {_kind(item)}")
-            yield item
+            raise self.malformed(
+                response, f'expected {{"data": [...]}}, data is a {type(data).__name__}'
+            )
+        yield from self.objects(response, data, " in data")
 
     def envelope(self, response: requests.Response) -> Any:  # noqa: ANN401
         """The `data` of a response (kept for the paginator, so it is parsed once)."""
         body = self.json_body(response)
         self._last_page = (response, body)
         if not isinstance(body, dict):
-            raise self.malformed(response, f'expected {{"data": ...}}, got {_kind(body)}')
+            raise self.malformed(response, f'expected {{"data": ...}}, got {type(body).__name__}')
         if "data" not in body:
             raise self.malformed(response, 'expected {"data": ...}, got an object without data')
         return body["data"]
@@ -101,7 +100,3 @@ class DixaApiStream(DixaStream):
     @override
     def time_to_iso(self, value: Any) -> Any:
         return api_time_to_iso(value)
-
-
-def _kind(value: Any) -> str:  # noqa: ANN401
-    return type(value).__name__

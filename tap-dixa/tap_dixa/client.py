@@ -22,7 +22,7 @@ from tap_dixa import schemas
 from tap_dixa.timestamps import TimeFields
 
 if TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Iterator
 
     import requests
     from singer_sdk.helpers.types import Context
@@ -153,6 +153,17 @@ class DixaStream(RESTStream[Any]):
             f"{len(response.content)} bytes): {problem}; body starts "
             f"{response.content[:80]!r}"
         )
+
+    def objects(
+        self, response: requests.Response, items: list[Any], where: str = ""
+    ) -> Iterator[dict[str, Any]]:
+        """`items`, each of which must be a JSON object (`where`: " in data")."""
+        for item in items:
+            if not isinstance(item, dict):
+                raise self.malformed(
+                    response, f"expected objects{where}, got {type(item).__name__}"
+                )
+            yield item
 
     def json_body(self, response: requests.Response) -> Any:  # noqa: ANN401
         """The body parsed as JSON, or a `MalformedResponseError`."""

@@ -90,10 +90,7 @@ class ExportStream(WindowedStream):
         body = self.json_body(response)
         if not isinstance(body, list):
             raise self.malformed(response, f"expected a JSON array, got {type(body).__name__}")
-        for item in body:
-            if not isinstance(item, dict):
-                raise self.malformed(response, f"expected objects, got {type(item).__name__}")
-            yield item
+        yield from self.objects(response, body)
 
     @override
     def time_to_iso(self, value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from typing_extensions import override
 
@@ -81,29 +81,43 @@ class EndUsersStream(ReferenceStream):
     paged = True
 
 
-class QueuesStream(ReferenceStream):
+class ParentStream(ReferenceStream):
+    """A list whose records each have members, read by a child stream."""
+
+    child_key: ClassVar[str]
+    """The context key, e.g. `queue_id`, that names a record to its members."""
+
+    @override
+    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
+        return {self.child_key: record["id"]}
+
+
+class MembersStream(ReferenceStream):
+    """The members of each record of a parent stream, with the parent's id added."""
+
+    state_partitioning_keys: ClassVar[list[str]] = []  # one state for all, none per parent
+
+    @override
+    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+        key = cast("type[ParentStream]", self.parent_stream_type).child_key
+        return super().post_process({**row, key: (context or {})[key]}, context)
+
+
+class QueuesStream(ParentStream):
     """Queues and their settings."""
 
     name = "queues"
     path = "/v1/queues"
-
-    @override
-    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
-        return {"queue_id": record["id"]}
+    child_key = "queue_id"
 
 
-class QueueMembersStream(ReferenceStream):
+class QueueMembersStream(MembersStream):
     """The agents of each queue, with their priority in it."""
 
     name = "queue_members"
     path = "/v1/queues/{queue_id}/members"
     parent_stream_type = QueuesStream
     primary_keys: ClassVar[tuple[str, ...]] = ("queue_id", "agentId")
-    state_partitioning_keys: ClassVar[list[str]] = []  # one state for all, none per parent
-
-    @override
-    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
-        return super().post_process({**row, "queue_id": (context or {})["queue_id"]}, context)
 
 
 class TagsStream(ReferenceStream):
@@ -113,29 +127,21 @@ class TagsStream(ReferenceStream):
     path = "/v1/tags"
 
 
-class TeamsStream(ReferenceStream):
+class TeamsStream(ParentStream):
     """Teams of agents."""
 
     name = "teams"
     path = "/v1/teams"
-
-    @override
-    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
-        return {"team_id": record["id"]}
+    child_key = "team_id"
 
 
-class TeamMembersStream(ReferenceStream):
+class TeamMembersStream(MembersStream):
     """The agents of each team."""
 
     name = "team_members"
     path = "/v1/teams/{team_id}/agents"
     parent_stream_type = TeamsStream
     primary_keys: ClassVar[tuple[str, ...]] = ("team_id", "id")
-    state_partitioning_keys: ClassVar[list[str]] = []  # one state for all, none per parent
-
-    @override
-    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
-        return super().post_process({**row, "team_id": (context or {})["team_id"]}, context)
 
 
 class CustomAttributesStream(ReferenceStream):

@@ -8,14 +8,24 @@ import subprocess
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
+from sandbox import Bounds
+from sandbox.dixa.paging import NextLink
 from sandbox.synthetic import ANCHOR, DAY_MS
 from tests.support.processes import BIN
 
 if TYPE_CHECKING:
     from sandbox import Sandbox
+    from tests.support.processes import TapRun
 
 START = ANCHOR
 """The tests' start_date: the first instant of sandbox data."""
+
+every_bound_reading = pytest.mark.parametrize("bounds", list(Bounds), ids=lambda b: b.name.lower())
+"""Run a test once per reading of Dixa's undocumented window bounds."""
+every_next_link = pytest.mark.parametrize("link", list(NextLink), ids=lambda s: s.value)
+"""Run a test once per way a Dixa API page may point to the next one."""
 
 
 def config(sandbox: Sandbox, **overrides: Any) -> dict[str, Any]:
@@ -72,3 +82,12 @@ def parsed(value: str) -> datetime:
 def ids_in(records: dict[Any, dict[str, Any]], field: str, start_ms: int) -> set[Any]:
     """Ids of ground-truth records whose `field` is at or after `start_ms`."""
     return {key for key, record in records.items() if record[field] >= start_ms}
+
+
+def stopped_with(run: TapRun, *parts: str) -> str:
+    """The stderr line naming all `parts`, of a run that failed with one line (no traceback)."""
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if all(part in line for part in parts)]
+    assert lines, run.stderr
+    return lines[0]

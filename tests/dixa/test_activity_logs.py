@@ -6,19 +6,23 @@ from collections import Counter
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-import pytest
-
-from sandbox import Bounds
-from sandbox.dixa.paging import NextLink
 from sandbox.synthetic import ANCHOR_MS, DAY_MS
-from tests.dixa.helpers import catalog, config, instant, parsed
+from tests.dixa.helpers import (
+    catalog,
+    config,
+    every_bound_reading,
+    every_next_link,
+    instant,
+    parsed,
+)
 from tests.support.processes import run_tap
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from sandbox import Sandbox
+    from sandbox import Bounds, Sandbox
+    from sandbox.dixa.paging import NextLink
 
 ACTIVITY_LOG = "/v1/conversations/activitylog"
 
@@ -35,8 +39,8 @@ def _pages_per_window(sandbox: Sandbox) -> Counter[str]:
     return pages
 
 
-@pytest.mark.parametrize("link", list(NextLink), ids=lambda s: s.value)
-@pytest.mark.parametrize("bounds", list(Bounds), ids=lambda b: b.name.lower())
+@every_next_link
+@every_bound_reading
 def test_every_activity_once_whatever_the_bounds_and_links(
     make_sandbox: Callable[..., Sandbox], tmp_path: Path, bounds: Bounds, link: NextLink
 ) -> None:

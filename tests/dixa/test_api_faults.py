@@ -1,4 +1,4 @@
-"""The Dixa API streams under rate limits, server errors, bad credentials and bad bodies."""
+"""The Dixa API streams under faults of their own (the shared retries: test_faults)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sandbox.faults import (
-    Delay,
-    DropConnection,
     Status,
     Truncate,
     html_page,
-    too_many_requests,
 )
-from tests.dixa.helpers import catalog, config
+from tests.dixa.helpers import catalog, config, stopped_with
 from tests.support.processes import run_tap
 
 if TYPE_CHECKING:
@@ -34,36 +31,6 @@ def _run(sandbox: Sandbox, tmp_path: Path, *streams: str, **overrides: object) -
     return run_tap("tap-dixa", tmp_path, settings, catalog=catalog(*streams))
 
 
-def _gap_after_first_failure(sandbox: Sandbox, path: str) -> float:
-    requests = sandbox.dixa.api.requests_to(path)
-    failed = next(i for i, r in enumerate(requests) if r.status != 200)
-    return requests[failed + 1].at - requests[failed].at
-
-
-def _agents_complete(sandbox: Sandbox, tmp_path: Path, fault: Fault) -> float:
-    sandbox.dixa.api.faults.inject(fault, path=AGENTS, skip=1)
-    run = _run(sandbox, tmp_path, "agents")
-    assert run.returncode == 0, run.stderr
-    assert run.output.ids("agents") == {a["id"] for a in sandbox.dixa.api_data.agents}
-    return _gap_after_first_failure(sandbox, AGENTS)
-
-
-@pytest.mark.parametrize("seconds", [1, 2])
-def test_429_waits_what_retry_after_says(sandbox: Sandbox, tmp_path: Path, seconds: int) -> None:
-    gap = _agents_complete(sandbox, tmp_path, too_many_requests(seconds))
-    assert seconds <= gap < seconds + 0.5
-
-
-def test_429_retry_after_as_http_date(sandbox: Sandbox, tmp_path: Path) -> None:
-    gap = _agents_complete(sandbox, tmp_path, too_many_requests(2, http_date=True))
-    assert 0.9 <= gap < 2.5
-
-
-def test_429_without_retry_after_backs_off(sandbox: Sandbox, tmp_path: Path) -> None:
-    gap = _agents_complete(sandbox, tmp_path, too_many_requests())
-    assert 0.5 <= gap < 1.5
-
-
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_server_errors_are_retried_with_the_same_body(
     sandbox: Sandbox, tmp_path: Path, status: int
@@ -79,19 +46,6 @@ def test_server_errors_are_retried_with_the_same_body(
     failed = next(i for i, r in enumerate(posts) if r.status == status)
     assert posts[failed + 1].body == posts[failed].body
     assert posts[failed + 1].query == posts[failed].query
-
-
-def test_dropped_connection_is_retried(sandbox: Sandbox, tmp_path: Path) -> None:
-    _agents_complete(sandbox, tmp_path, DropConnection())
-
-
-def test_slow_answer_times_out_and_is_retried(sandbox: Sandbox, tmp_path: Path) -> None:
-    sandbox.dixa.api.faults.inject(Delay(3), path=AGENTS, skip=1)
-    run = _run(sandbox, tmp_path, "agents", timeout=1)
-    assert run.returncode == 0, run.stderr
-    assert run.output.ids("agents") == {a["id"] for a in sandbox.dixa.api_data.agents}
-    pages = -(-len(sandbox.dixa.api_data.agents) // 7)
-    assert len(sandbox.dixa.api.requests_to(AGENTS)) == pages + 1
 
 
 def test_bad_token_fails_fast_naming_the_setting(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -142,12 +96,7 @@ def test_malformed_body_fails_naming_stream_and_request(
     sandbox.dixa.api.faults.inject(fault, path=AGENTS, skip=1)
     run = _run(sandbox, tmp_path, "agents")
 
-    assert run.returncode != 0
-    line = next(line for line in run.stderr.splitlines() if "malformed response" in line)
-    assert "agents" in line
-    assert f"GET {AGENTS}" in line
-    assert problem in line
-    assert "Traceback" not in run.stderr
+    stopped_with(run, "agents: malformed response", f"GET {AGENTS}", problem)
 
 
 def test_a_page_that_links_to_itself_stops_the_run(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -191,7 +140,4 @@ def test_malformed_records_fail_naming_the_stream(
     sandbox.dixa.api.faults.inject(_body(payload), path=path, skip=1)
     run = _run(sandbox, tmp_path, stream)
 
-    assert run.returncode != 0
-    line = next(line for line in run.stderr.splitlines() if problem in line)
-    assert stream in line
-    assert "Traceback" not in run.stderr
+    stopped_with(run, f"{stream}: malformed", problem)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import pytest
-
-from sandbox.dixa.paging import NextLink
-from tests.dixa.helpers import catalog, config, parsed
+from tests.dixa.helpers import catalog, config, every_next_link, parsed
 from tests.support.processes import run_tap
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from sandbox import Sandbox
+    from sandbox.dixa.paging import NextLink
 
 REFERENCE = (
     "agents", "end_users", "queues", "queue_members", "tags", "teams", "team_members",
@@ -23,7 +21,7 @@ REFERENCE = (
 PRIMARY_KEYS = {"queue_members": ("queue_id", "agentId"), "team_members": ("team_id", "id")}
 
 
-@pytest.mark.parametrize("link", list(NextLink), ids=lambda s: s.value)
+@every_next_link
 def test_every_reference_record_once(sandbox: Sandbox, tmp_path: Path, link: NextLink) -> None:
     sandbox.dixa.next_link = link
     data = sandbox.dixa.api_data
