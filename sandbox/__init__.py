@@ -37,7 +37,7 @@ class Sandbox:
     ) -> None:
         """Build every vendor's data: `size` records per main stream over `days` days.
 
-        `rate_limits` enforces each API's documented limit; `bounds` is how Dixa's export
+        `rate_limits` enforces each API's documented limit; `bounds` is how Dixa's time
         windows read their undocumented bounds.
         """
         self.dixa = DixaSandbox(

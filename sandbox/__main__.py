@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         "--bounds",
         choices=[b.name.lower() for b in Bounds],
         default="inclusive",
-        help="how Dixa export windows treat their bounds (undocumented; default inclusive)",
+        help="how Dixa time windows treat their bounds (undocumented; default inclusive)",
     )
     parser.add_argument(
         "--random-ports", action="store_true", help="pick free ports instead of 8701..."

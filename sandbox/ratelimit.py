@@ -47,3 +47,31 @@ class SlidingWindow:
                 admitted.append(now)
                 return None
             return max(1, math.ceil(admitted[0] + self.period - now))
+
+
+class TokenBucket:
+    """`rate` requests per second per caller, in bursts of at most `burst`.
+
+    Each caller's bucket holds up to `burst` tokens and refills continuously at `rate`
+    tokens per second; an admitted request takes one. Refused requests take nothing.
+    """
+
+    def __init__(self, rate: float, burst: int) -> None:
+        """Allow `rate` requests per second with bursts of `burst`."""
+        self.rate = rate
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, caller: str) -> int | None:
+        """Admit the request, or return the whole seconds until a token is there."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, at = self._buckets.get(caller, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+            if tokens >= 1:
+                self._buckets[caller] = (tokens - 1, now)
+                return None
+            self._buckets[caller] = (tokens, now)
+            # Retry-After is whole seconds (RFC 9110), so round the wait up.
+            return max(1, math.ceil((1 - tokens) / self.rate))

@@ -12,15 +12,18 @@ if TYPE_CHECKING:
     from sandbox.wire import Request
 
 
-def token_authenticator(token: str) -> Callable[[Request], str | None]:
-    """Accept `Bearer <t>`, the raw token, and Basic `bearer:<t>`; return the caller."""
+def token_authenticator(token: str, *, basic: bool = True) -> Callable[[Request], str | None]:
+    """Accept `Bearer <t>`, the raw token and (if `basic`) Basic `bearer:<t>`; return the caller.
+
+    The Exports API documents all three; the Dixa API (dev.dixa.io) the first two.
+    """
 
     def authenticate(request: Request) -> str | None:
         header = request.headers.get("authorization", "")
         scheme, _, credentials = header.partition(" ")
         if header == token or (scheme.lower() == "bearer" and credentials == token):
             return token
-        if scheme.lower() == "basic":
+        if basic and scheme.lower() == "basic":
             try:
                 decoded = base64.b64decode(credentials, validate=True).decode()
             except (binascii.Error, UnicodeDecodeError):

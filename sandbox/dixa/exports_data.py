@@ -7,10 +7,10 @@ exactly at every UTC midnight of the data's span, so window boundaries have reco
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sandbox.dixa.timeindex import TimeIndex
 from sandbox.synthetic import (
     ANCHOR_MS,
     DAY_MS,
@@ -62,28 +62,6 @@ class Mutation:
 
 
 @dataclass
-class _Index:
-    """Records sorted by one time field, for range queries."""
-
-    keys: list[int]
-    ids: list[Any]
-
-    @classmethod
-    def build(cls, records: dict[Any, Record], field_name: str) -> _Index:
-        pairs = sorted(
-            (r[field_name], key) for key, r in records.items() if r.get(field_name) is not None
-        )
-        return cls([k for k, _ in pairs], [i for _, i in pairs])
-
-    def between(
-        self, after: int, before: int, after_inclusive: bool, before_inclusive: bool
-    ) -> list[Any]:
-        lo = (bisect_left if after_inclusive else bisect_right)(self.keys, after)
-        hi = (bisect_right if before_inclusive else bisect_left)(self.keys, before)
-        return self.ids[lo:hi]
-
-
-@dataclass
 class ExportsData:
     """The conversations and messages one Dixa organisation has, and their JSON."""
 
@@ -93,7 +71,7 @@ class ExportsData:
     now_ms: int
     generation: int = 0
     _json: dict[Any, bytes] = field(default_factory=dict, repr=False)
-    _indexes: dict[tuple[str, str], _Index] = field(default_factory=dict, repr=False)
+    _indexes: dict[tuple[str, str], TimeIndex] = field(default_factory=dict, repr=False)
 
     @classmethod
     def generate(cls, *, seed: int, conversations: int, days: int) -> ExportsData:
@@ -154,9 +132,10 @@ class ExportsData:
         """
         index = self._indexes.get((kind, field_name))
         if index is None:
-            index = _Index.build(getattr(self, kind), field_name)
+            records: dict[Any, Record] = getattr(self, kind)
+            index = TimeIndex.build({key: r.get(field_name) for key, r in records.items()})
             self._indexes[kind, field_name] = index
-        return index.between(*window, *inclusive)
+        return index.between(*window, inclusive)
 
     def render(self, records: Iterable[Record]) -> bytes:
         """A JSON array of `records`, from cached per-record JSON."""

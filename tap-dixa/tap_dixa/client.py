@@ -5,26 +5,33 @@ from __future__ import annotations
 import abc
 import gc
 import itertools
+import json
 import random
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import urlparse
 
 import msgspec
-from singer_sdk import RESTStream
+from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
 from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
+
+from tap_dixa import schemas
+from tap_dixa.timestamps import TimeFields
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
 
     import requests
+    from singer_sdk.helpers.types import Context
 
     from tap_dixa.tap import TapDixa
-    from tap_dixa.throttle import Throttle
+    from tap_dixa.throttle import RequestBudget
 
 MAX_RETRY_WAIT_SECONDS = 300.0
 """Longest wait for one retry, even when Retry-After asks for more."""
@@ -42,14 +49,29 @@ class MalformedResponseError(FatalAPIError):
 
 
 class DixaStream(RESTStream[Any]):
-    """A Dixa stream: one-line errors, Retry-After-aware retries, optional throttle."""
+    """A Dixa stream: one-line errors, Retry-After-aware retries, optional throttle.
+
+    Records keep the fields their schema knows, each time turned into ISO-8601 UTC.
+    """
 
     credential_setting = "api_token"
+    # post_process already gives every field its schema type; the SDK's recursive
+    # conformance would spend more time than the rest of the tap re-checking it.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    schema: ClassVar[StreamSchema[str]] = StreamSchema(SchemaDirectory(schemas))
 
     @property
     @abc.abstractmethod
-    def throttle(self) -> Throttle:
+    def throttle(self) -> RequestBudget:
         """The request budget this stream's API shares with its sibling streams."""
+
+    @abc.abstractmethod
+    def time_to_iso(self, value: Any) -> Any:  # noqa: ANN401
+        """A time as this stream's API sends it, as ISO-8601 UTC.
+
+        Raises:
+            ValueError: If `value` is not a time.
+        """
 
     @property
     def tap(self) -> TapDixa:
@@ -101,6 +123,30 @@ class DixaStream(RESTStream[Any]):
         # Jitter is applied above, and only where no Retry-After was given.
         return value
 
+    @cached_property
+    def _time_fields(self) -> TimeFields:
+        return TimeFields.from_schema(self.schema)
+
+    @cached_property
+    def _schema_fields(self) -> frozenset[str]:
+        return frozenset(self.schema["properties"])
+
+    @override
+    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+        # Top-level fields the schema does not know are dropped, as the SDK would.
+        known = self._schema_fields
+        record = row if row.keys() <= known else {k: v for k, v in row.items() if k in known}
+        try:
+            return self._time_fields.convert(record, self.time_to_iso)
+        except ValueError as error:
+            raise self.malformed_record(row, error) from None
+
+    def malformed_record(self, record: Any, error: Exception) -> MalformedResponseError:  # noqa: ANN401
+        """An error naming the stream, the problem and the start of the record."""
+        return MalformedResponseError(
+            f"{self.name}: malformed record ({error}): {json.dumps(record, default=str)[:120]}"
+        )
+
     def malformed(self, response: requests.Response, problem: str) -> MalformedResponseError:
         """An error naming the stream, the request and what was wrong with the body."""
         content_type = response.headers.get("Content-Type", "no Content-Type")
@@ -110,6 +156,17 @@ class DixaStream(RESTStream[Any]):
             f"{len(response.content)} bytes): {problem}; body starts "
             f"{response.content[:80]!r}"
         )
+
+    def objects(
+        self, response: requests.Response, items: list[Any], where: str = ""
+    ) -> Iterator[dict[str, Any]]:
+        """`items`, each of which must be a JSON object (`where`: " in data")."""
+        for item in items:
+            if not isinstance(item, dict):
+                raise self.malformed(
+                    response, f"expected objects{where}, got {type(item).__name__}"
+                )
+            yield item
 
     def json_body(self, response: requests.Response) -> Any:  # noqa: ANN401
         """The body parsed as JSON, or a `MalformedResponseError`."""

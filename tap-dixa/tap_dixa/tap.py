@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from singer_sdk import Tap
@@ -14,6 +15,9 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from typing_extensions import override
 
+from tap_dixa import analytics, v1
+from tap_dixa.analytics import MAX_ANALYTICS_PAGE_SIZE
+from tap_dixa.api import MAX_PAGE_SIZE
 from tap_dixa.exports import ConversationsStream, MessagesStream
 from tap_dixa.throttle import Throttle
 from tap_dixa.timestamps import parse_instant
@@ -22,11 +26,35 @@ from tap_dixa.writer import RecordBatchingWriter
 if TYPE_CHECKING:
     from singer_sdk import Stream
 
-URL_SETTINGS = ("exports_api_url",)
+URL_SETTINGS = ("exports_api_url", "api_url")
+ID_LIST_SETTINGS = ("analytics_record_ids", "analytics_metric_ids")
+STREAM_TYPES = (
+    ConversationsStream,
+    MessagesStream,
+    v1.ActivityLogsStream,
+    v1.AgentsStream,
+    v1.EndUsersStream,
+    v1.QueuesStream,
+    v1.QueueMembersStream,
+    v1.TagsStream,
+    v1.TeamsStream,
+    v1.TeamMembersStream,
+    v1.CustomAttributesStream,
+    v1.ContactEndpointsStream,
+    analytics.AnalyticsMetricsCatalogueStream,
+    analytics.AnalyticsRecordsCatalogueStream,
+    analytics.AnalyticsFilterValuesStream,
+    analytics.AnalyticsRecordsStream,
+    analytics.AnalyticsMetricsDailyStream,
+)
 
 
 class TapDixa(Tap):
-    """Conversations and messages from Dixa's Exports API, incrementally and resumably."""
+    """Everything a support-analytics warehouse wants from Dixa, incrementally.
+
+    Conversations and messages (Exports API), the activity log and reference data
+    (Dixa API v1), and analytics (Analytics API).
+    """
 
     name = "tap-dixa"
     message_writer_class = RecordBatchingWriter
@@ -67,6 +95,13 @@ class TapDixa(Tap):
             description="Base URL of the Dixa Exports API.",
         ),
         th.Property(
+            "api_url",
+            th.URIType,
+            default="https://dev.dixa.io",
+            title="Dixa API URL",
+            description="Base URL of the Dixa API (v1 and analytics).",
+        ),
+        th.Property(
             "window_days",
             th.IntegerType(minimum=1, maximum=31),
             default=31,
@@ -74,6 +109,64 @@ class TapDixa(Tap):
             description=(
                 "Days per export request (1-31; the API allows at most 31). Smaller "
                 "windows use less memory per request and checkpoint more often."
+            ),
+        ),
+        th.Property(
+            "activity_log_window_days",
+            th.IntegerType(minimum=1),
+            default=1,
+            title="Activity log window (days)",
+            description=(
+                "Days of activity log per window. Each window is held in memory to be "
+                "sorted, and a STATE message follows it."
+            ),
+        ),
+        th.Property(
+            "analytics_window_days",
+            th.IntegerType(minimum=1),
+            default=7,
+            title="Analytics records window (days)",
+            description=(
+                "Days of analytics rows per window and record id. Each window is held in "
+                "memory to be sorted, and a STATE message follows it."
+            ),
+        ),
+        th.Property(
+            "page_size",
+            th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
+            default=MAX_PAGE_SIZE,
+            title="Page size",
+            description=(
+                f"pageLimit for the Dixa API's paged lists (1-{MAX_PAGE_SIZE}); analytics "
+                f"requests use at most {MAX_ANALYTICS_PAGE_SIZE}."
+            ),
+        ),
+        th.Property(
+            "analytics_timezone",
+            th.StringType,
+            default="UTC",
+            title="Analytics time zone",
+            description=(
+                "IANA time zone (e.g. Europe/Copenhagen) whose calendar days "
+                "analytics_metrics_daily reports, sent with every analytics query."
+            ),
+        ),
+        th.Property(
+            "analytics_record_ids",
+            th.ArrayType(th.StringType),
+            title="Analytics record ids",
+            description=(
+                'Record ids for analytics_records, e.g. ["ratings"]. Default: every id '
+                "in the organisation's records catalogue at run time."
+            ),
+        ),
+        th.Property(
+            "analytics_metric_ids",
+            th.ArrayType(th.StringType),
+            title="Analytics metric ids",
+            description=(
+                'Metric ids for analytics_metrics_daily, e.g. ["csat"]. Default: every '
+                "id in the organisation's metrics catalogue at run time."
             ),
         ),
         th.Property(
@@ -93,11 +186,21 @@ class TapDixa(Tap):
                 "minute per token); 0 turns it off."
             ),
         ),
+        th.Property(
+            "max_requests_per_second",
+            th.IntegerType(minimum=0),
+            default=10,
+            title="Dixa API requests per second",
+            description=(
+                "Client-side limit on Dixa API (v1 and analytics) requests, evenly spaced "
+                "(Dixa documents 10 per second per token, bursts of 4); 0 turns it off."
+            ),
+        ),
     ).to_dict()
 
     @override
     def discover_streams(self) -> list[Stream]:
-        return [ConversationsStream(self), MessagesStream(self)]
+        return [stream_type(self) for stream_type in STREAM_TYPES]
 
     @cached_property
     def end_date(self) -> datetime:
@@ -109,6 +212,16 @@ class TapDixa(Tap):
     def exports_throttle(self) -> Throttle:
         """One request budget for every Exports API stream, as the limit is per token."""
         return Throttle(int(self.config["max_requests_per_minute"]))
+
+    @cached_property
+    def api_throttle(self) -> Throttle:
+        """One request budget for every Dixa API stream, as the limit is per token."""
+        return Throttle(int(self.config["max_requests_per_second"]), period=1.0)
+
+    @cached_property
+    def analytics_zone(self) -> ZoneInfo:
+        """The zone of analytics days (validated with the other settings)."""
+        return ZoneInfo(str(self.config["analytics_timezone"]))
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
@@ -151,4 +264,20 @@ def settings_errors(config: dict[str, Any] | Any) -> list[str]:  # noqa: ANN401
         url = urlparse(str(value))
         if value is not None and (url.scheme not in {"http", "https"} or not url.netloc):
             errors.append(f"{name} {value!r} is not an http(s) URL")
+    zone = config.get("analytics_timezone")
+    if zone is not None and not _is_zone(str(zone)):
+        errors.append(f"analytics_timezone {zone!r} is not an IANA time zone (e.g. Europe/Paris)")
+    errors.extend(
+        f"{name} is empty: leave it out to read every id in the catalogue"
+        for name in ID_LIST_SETTINGS
+        if config.get(name) == []
+    )
     return errors
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -40,7 +40,9 @@ class Throttle:
             now = time.monotonic()
             if now < self._next_send:
                 time.sleep(self._next_send - now)
-                now = self._next_send
+                # From when the sleep really ended, so an overrun never makes the next
+                # gap shorter than the interval.
+                now = time.monotonic()
             self._next_send = now + self.interval
             return request(*args, **kwargs)
 

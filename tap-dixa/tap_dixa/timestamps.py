@@ -1,14 +1,16 @@
-"""Time conversions: config values, epoch milliseconds and the ISO-8601 UTC output."""
+"""Time conversions: config values, the APIs' time forms and the ISO-8601 UTC output."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MILLISECOND = timedelta(milliseconds=1)
@@ -68,47 +70,110 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
-@dataclass(frozen=True)
-class EpochMsFields:
-    """Where a stream's schema declares date-times that the API sends as epoch ms.
+def parse_api_instant(text: str) -> datetime:
+    """Read a Dixa API time as an aware UTC datetime.
 
-    Top-level fields and fields of objects inside top-level arrays (e.g. ratings[]).
+    java.time writes `2021-12-01T12:46:36.581Z[GMT]` and drops a zero fraction, then
+    zero seconds (`2021-12-01T12:46Z[GMT]`); other fields have a plain `Z` or an offset.
+    A time with only a `[zone]` is read in that zone, one with neither in UTC.
+
+    Raises:
+        ValueError: If `text` is none of these.
+    """
+    match = _API_TIME.fullmatch(text)
+    if match is None:
+        msg = f"{text!r} is not an ISO-8601 date-time"
+        raise ValueError(msg)
+    year, month, day, hour, minute, second, fraction, offset, zone = match.groups()
+    if offset in {"Z", "z"} or (not offset and not zone):
+        zone_info: tzinfo = timezone.utc
+    elif offset:
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        zone_info = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
+    else:
+        try:
+            zone_info = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            msg = f"{text!r} has an unknown time zone"
+            raise ValueError(msg) from None
+    moment = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+        int((fraction or "").ljust(6, "0")[:6]), tzinfo=zone_info,
+    )  # fmt: skip
+    return moment if zone_info is timezone.utc else moment.astimezone(timezone.utc)
+
+
+def utc_z(moment: datetime, timespec: str = "milliseconds") -> str:
+    """`2025-01-01T00:00:00.000Z`: how requests to the Dixa API write times."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+
+
+@dataclass(frozen=True)
+class TimeFields:
+    """Where a stream's schema declares date-times, which the API sends in its own form.
+
+    Top-level fields, and fields of top-level objects or of objects in top-level
+    arrays (e.g. ratings[]).
     """
 
     top_level: tuple[str, ...]
-    in_arrays: tuple[tuple[str, tuple[str, ...]], ...]
+    nested: tuple[tuple[str, tuple[str, ...]], ...]
 
     @classmethod
-    def from_schema(cls, schema: Mapping[str, Any]) -> EpochMsFields:
-        """Find every `format: date-time` property, at the top level or in arrays."""
+    def from_schema(cls, schema: Mapping[str, Any]) -> TimeFields:
+        """Find every `format: date-time` property, at the top level or one level in."""
         properties: Mapping[str, Any] = schema.get("properties", {})
-        in_arrays = []
+        nested = []
         for name, prop in properties.items():
-            item_properties = prop.get("items", {}).get("properties", {})
-            nested = tuple(k for k, v in item_properties.items() if _is_datetime(v))
-            if nested:
-                in_arrays.append((name, nested))
+            inner = prop.get("items", prop).get("properties", {})
+            fields = tuple(k for k, v in inner.items() if _is_datetime(v))
+            if fields:
+                nested.append((name, fields))
         return cls(
             top_level=tuple(k for k, v in properties.items() if _is_datetime(v)),
-            in_arrays=tuple(in_arrays),
+            nested=tuple(nested),
         )
 
-    def convert(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Replace epoch-ms integers with ISO-8601 UTC strings, in place."""
-        _convert(record, self.top_level)
-        for name, fields in self.in_arrays:
-            for item in record.get(name) or ():
+    def convert(self, record: dict[str, Any], to_iso: Callable[[Any], Any]) -> dict[str, Any]:
+        """Replace every time value with `to_iso(value)` (None stays None), in place."""
+        _convert(record, self.top_level, to_iso)
+        for name, fields in self.nested:
+            value = record.get(name)
+            for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, dict):
-                    _convert(item, fields)
+                    _convert(item, fields, to_iso)
         return record
 
 
-def _convert(record: dict[str, Any], fields: tuple[str, ...]) -> None:
+def epoch_ms_time_to_iso(value: Any) -> Any:  # noqa: ANN401
+    """Epoch-ms integers as ISO-8601 UTC; anything else as it is."""
+    return epoch_ms_to_iso(value) if type(value) is int else value
+
+
+def api_time_to_iso(value: Any) -> Any:  # noqa: ANN401
+    """Dixa API time strings (or times already parsed) as ISO-8601 UTC; the rest as is.
+
+    Raises:
+        ValueError: For a string that is not a time.
+    """
+    if isinstance(value, str):
+        return iso(parse_api_instant(value))
+    return iso(value) if isinstance(value, datetime) else value
+
+
+def _convert(record: dict[str, Any], fields: tuple[str, ...], to_iso: Callable[[Any], Any]) -> None:
     for name in fields:
         value = record.get(name)
-        if type(value) is int:
-            record[name] = epoch_ms_to_iso(value)
+        if value is not None:
+            record[name] = to_iso(value)
 
 
 def _is_datetime(prop: Mapping[str, Any]) -> bool:
     return prop.get("format") == "date-time"
+
+
+_API_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?(?:\[([^\]]+)\])?"
+)

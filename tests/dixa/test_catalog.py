@@ -72,3 +72,50 @@ def test_deselected_field_is_not_emitted(sandbox: Sandbox, tmp_path: Path) -> No
 
     assert run.returncode == 0, run.stderr
     assert all("requester_email" not in c for c in run.output.records("conversations"))
+
+
+def test_dixa_api_streams_declare_their_keys(tmp_path: Path) -> None:
+    streams = {s["tap_stream_id"]: s for s in _catalog(tmp_path)["streams"]}
+    incremental = {
+        "activity_logs": (["id"], "activityTimestamp", "date-time"),
+        "analytics_records": (["record_id", "row_key"], "primaryTimestamp", "date-time"),
+        "analytics_metrics_daily": (["metric_id", "day", "timezone", "measure"], "day", "date"),
+    }
+    for name, (keys, replication_key, time_format) in incremental.items():
+        root = _root(streams[name])
+        assert root["table-key-properties"] == keys
+        assert root["valid-replication-keys"] == [replication_key]
+        assert streams[name]["replication_method"] == "INCREMENTAL"
+        for field in {*keys, replication_key}:
+            assert _field(streams[name], field)["inclusion"] == "automatic", (name, field)
+        assert streams[name]["schema"]["properties"][replication_key]["format"] == time_format
+    full_table = {
+        "agents": ["id"], "end_users": ["id"], "queues": ["id"], "tags": ["id"],
+        "teams": ["id"], "custom_attributes": ["id"], "contact_endpoints": ["id"],
+        "queue_members": ["queue_id", "agentId"], "team_members": ["team_id", "id"],
+        "analytics_metrics_catalogue": ["id"], "analytics_records_catalogue": ["id"],
+        "analytics_filter_values": ["attribute", "value"],
+    }  # fmt: skip
+    for name, keys in full_table.items():
+        root = _root(streams[name])
+        assert root["table-key-properties"] == keys
+        assert streams[name]["replication_method"] == "FULL_TABLE"
+        assert "replication-key" not in root
+        assert root["selected-by-default"] is True
+
+
+def test_deselected_nested_field_is_not_emitted(sandbox: Sandbox, tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path)
+    for entry in catalog["streams"]:
+        _root(entry)["selected"] = entry["tap_stream_id"] == "activity_logs"
+        if entry["tap_stream_id"] == "activity_logs":
+            _field(entry, "author")["selected"] = False
+
+    run = run_tap("tap-dixa", tmp_path, config(sandbox), catalog=catalog)
+
+    assert run.returncode == 0, run.stderr
+    records = run.output.records("activity_logs")
+    assert records
+    assert all("author" not in r for r in records)
+    assert any(r.get("attributes") for r in records), "the rest is still there"
+    assert sandbox.dixa.exports.requests == []

@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
     from sandbox import Sandbox
 
+STREAMS = {
+    "conversations", "messages", "activity_logs", "agents", "end_users", "queues",
+    "queue_members", "tags", "teams", "team_members", "custom_attributes", "contact_endpoints",
+    "analytics_metrics_catalogue", "analytics_records_catalogue", "analytics_filter_values",
+    "analytics_records", "analytics_metrics_daily",
+}  # fmt: skip
+
 
 @pytest.mark.parametrize(
     ("change", "message"),
@@ -28,10 +35,22 @@ if TYPE_CHECKING:
         ({"window_days": 0}, "0 is less than the minimum of 1"),
         ({"exports_api_url": "exports.dixa.io"}, "is not an http(s) URL"),
         ({"max_requests_per_minute": -1}, "-1 is less than the minimum of 0"),
+        ({"api_url": "dev.dixa.io"}, "api_url 'dev.dixa.io' is not an http(s) URL"),
+        ({"page_size": 10_001}, "10001 is greater than the maximum of 10000"),
+        ({"page_size": 0}, "0 is less than the minimum of 1"),
+        ({"activity_log_window_days": 0}, "0 is less than the minimum of 1"),
+        ({"analytics_window_days": 0}, "0 is less than the minimum of 1"),
+        ({"analytics_timezone": "Mars/Base"}, "'Mars/Base' is not an IANA time zone"),
+        ({"analytics_timezone": "+01:00"}, "'+01:00' is not an IANA time zone"),
+        ({"analytics_record_ids": []}, "analytics_record_ids is empty"),
+        ({"analytics_metric_ids": "csat"}, "'csat' is not of type 'array'"),
+        ({"max_requests_per_second": -1}, "-1 is less than the minimum of 0"),
     ],
     ids=[
         "missing-token", "bad-start", "bad-end", "end-before-start", "window-too-long",
-        "window-zero", "url-without-scheme", "negative-rate",
+        "window-zero", "url-without-scheme", "negative-rate", "api-url-without-scheme",
+        "page-too-large", "page-zero", "activity-window-zero", "analytics-window-zero",
+        "unknown-zone", "offset-not-zone", "empty-ids", "ids-not-a-list", "negative-api-rate",
     ],
 )  # fmt: skip
 def test_invalid_settings_are_refused_before_any_request(
@@ -45,6 +64,7 @@ def test_invalid_settings_are_refused_before_any_request(
     assert any(message in line for line in run.stderr.splitlines()), run.stderr
     assert "Traceback" not in run.stderr
     assert sandbox.dixa.exports.requests == []
+    assert sandbox.dixa.api.requests == []
 
 
 def test_discovery_works_offline_without_credentials(tmp_path: Path) -> None:
@@ -56,7 +76,7 @@ def test_discovery_works_offline_without_credentials(tmp_path: Path) -> None:
         check=True,
     )
     catalog = json.loads(completed.stdout)
-    assert {s["tap_stream_id"] for s in catalog["streams"]} == {"conversations", "messages"}
+    assert {s["tap_stream_id"] for s in catalog["streams"]} == STREAMS
 
 
 @pytest.mark.parametrize("fmt", [[], ["--format", "json"], ["--format", "markdown"]])
@@ -68,6 +88,8 @@ def test_about_lists_every_setting(fmt: list[str]) -> None:
         check=True,
     )
     for setting in ("api_token", "start_date", "end_date", "exports_api_url", "window_days"):
+        assert setting in completed.stdout
+    for setting in ("api_url", "page_size", "analytics_timezone", "max_requests_per_second"):
         assert setting in completed.stdout
 
 

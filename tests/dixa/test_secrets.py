@@ -20,6 +20,8 @@ def test_token_absent_from_output_at_debug(sandbox: Sandbox, tmp_path: Path) -> 
 
     assert run.returncode == 0, run.stderr
     assert "DEBUG" in run.stderr, "the run must really log at DEBUG"
+    assert sandbox.dixa.exports.requests, "the token went to the Exports API ..."
+    assert len({r.path for r in sandbox.dixa.api.requests}) > 10, "... and to the Dixa API"
     token = sandbox.dixa.token
     assert token not in run.stdout
     assert token not in run.stderr

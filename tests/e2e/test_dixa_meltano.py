@@ -1,4 +1,4 @@
-"""`meltano run tap-dixa <loader>` into a real PostgreSQL and a real DuckDB file."""
+"""`meltano run tap-dixa <loader>` into a real PostgreSQL and a real DuckDB file, every stream."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from sandbox.dixa.analytics_data import METRICS, RECORD_TYPES
 from tests.dixa.helpers import config, instant
 from tests.support.meltano import meltano
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import psycopg
 
     from sandbox import Sandbox
     from tests.support.postgres import PostgresServer
@@ -81,6 +84,80 @@ def test_postgres_gets_typed_tables_and_no_duplicates(
             connection.execute(f"select id, status from {schema}.conversations").fetchall()
         )
         assert {statuses[c] for c in changes.updated_conversations} == {"closed"}
+        _check_api_tables(connection, schema, sandbox)
+
+
+def _column_types(connection: psycopg.Connection, schema: str, table: str) -> dict[str, str]:
+    return dict(
+        connection.execute(
+            "select column_name, udt_name from information_schema.columns "
+            "where table_schema = %s and table_name = %s",
+            (schema, table),
+        ).fetchall()
+    )
+
+
+def _check_api_tables(connection: psycopg.Connection, schema: str, sandbox: Sandbox) -> None:
+    """The Dixa API streams after two runs with a mutation between them."""
+    for table, key, expected in _api_truth(sandbox):
+        rows = connection.execute(
+            f'select count(*), count(distinct ({key})) from {schema}."{table}"'
+        ).fetchone()
+        assert rows == (expected, expected), table
+    activity = _column_types(connection, schema, "activity_logs")
+    assert activity["activityTimestamp"] == "timestamp"
+    assert activity["conversationId"] == "int8"
+    assert activity["attributes"] == activity["author"] == "jsonb"
+    records = _column_types(connection, schema, "analytics_records")
+    assert records["primaryTimestamp"] == "timestamp"
+    assert records["fields"] == records["labels"] == records["value"] == "jsonb"
+    daily = _column_types(connection, schema, "analytics_metrics_daily")
+    assert daily["day"] == "date"
+    assert daily["value"] == "numeric"
+    assert _column_types(connection, schema, "agents")["createdAt"] == "timestamp"
+    assert _column_types(connection, schema, "end_users")["customAttributes"] == "_jsonb"
+    landed: dict[str, object] = dict(
+        connection.execute(f'select id, "activityTimestamp" from {schema}.activity_logs').fetchall()
+    )
+    truth = sandbox.dixa.api_data.activity_ms
+    assert landed == {key: instant(at).replace(tzinfo=None) for key, at in truth.items()}
+    (metrics, days, duplicates) = connection.execute(
+        "select count(distinct metric_id), count(distinct day), "
+        "count(*) - count(distinct (metric_id, day, timezone, measure)) "
+        f"from {schema}.analytics_metrics_daily"
+    ).fetchone() or (0, 0, 0)
+    assert (metrics, days, duplicates) == (len(METRICS), 50, 0)
+
+
+def _api_truth(sandbox: Sandbox) -> list[tuple[str, str, int]]:
+    """(table, primary key, rows it should have) for the Dixa API's tables."""
+    data = sandbox.dixa.api_data
+    return [
+        ("activity_logs", "id", len(data.activity_ms)),
+        ("agents", "id", len(data.agents)),
+        ("end_users", "id", len(data.end_users)),
+        ("queues", "id", len(data.queues)),
+        ("queue_members", '"queue_id", "agentId"', sum(map(len, data.queue_members.values()))),
+        ("tags", "id", len(data.tags)),
+        ("teams", "id", len(data.teams)),
+        ("team_members", "team_id, id", sum(map(len, data.team_members.values()))),
+        ("custom_attributes", "id", len(data.custom_attributes)),
+        ("contact_endpoints", "id", len(data.contact_endpoints)),
+        ("analytics_metrics_catalogue", "id", len(METRICS)),
+        ("analytics_records_catalogue", "id", len(RECORD_TYPES)),
+        ("analytics_filter_values", "attribute, value", _filter_values(sandbox)),
+        (
+            "analytics_records",
+            "record_id, row_key",
+            sum(map(len, sandbox.dixa.analytics_data.rows.values())),
+        ),
+    ]
+
+
+def _filter_values(sandbox: Sandbox) -> int:
+    data = sandbox.dixa.analytics_data
+    names = {f for record in RECORD_TYPES.values() for f in record.filters}
+    return sum(len(data.filter_values(name) or ()) for name in names)
 
 
 def test_duckdb_row_counts_equal_ground_truth(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -102,3 +179,10 @@ def test_duckdb_row_counts_equal_ground_truth(sandbox: Sandbox, tmp_path: Path) 
             assert ids == set(expected), table
             (count,) = connection.sql(f"select count(*) from tap_dixa.{table}").fetchone() or (0,)
             assert count == len(expected), table
+        for table, key, expected_rows in _api_truth(sandbox):
+            query = f'select count(*), count(distinct ({key.lower()})) from tap_dixa."{table}"'
+            assert connection.sql(query).fetchone() == (expected_rows, expected_rows), table
+        activity = {
+            r[0] for r in connection.sql("select id from tap_dixa.activity_logs").fetchall()
+        }
+        assert activity == set(sandbox.dixa.api_data.activity_ms)
