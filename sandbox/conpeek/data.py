@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from sandbox.conpeek.readings import DialogsAppear, Readings
 from sandbox.synthetic import ANCHOR_MS, maybe, object_id, phone, rng_for, uuid4
@@ -32,8 +32,11 @@ CONVERSATION_TYPES = ("CHAT", "EMAIL", "MESSENGER", "SMS", "WHATSAPP")
 DIALOG_TYPES = ("EXTERNAL", "EXTERNAL", "TENANT_USER", "CONSULTANT", "BOT")
 END_CAUSES = ("DIALOG_LEFT", "NO_ANSWER", "BUSY", "TRANSFERRED")
 CALLBACK_STATES = ("NEW", "IN_PROGRESS", "DONE", "CANCELLED")
-ONGOING_CALLS = 5
-"""Calls still running when the data ends (and after each mutation)."""
+RUNNING_CALLS = 5
+"""Calls still going on when the data ends (and after each mutation)."""
+SHORT_CALLS = 3
+"""Short calls placed after those and already over: the latest call listed is later than
+calls that will only end after the data does."""
 
 
 def conpeek_time(seconds: int) -> str:
@@ -94,8 +97,7 @@ class ConpeekData:
             (ANCHOR_S + rng_for(seed, "call", n).randrange(span - HOUR_S), ("call", n))
             for n in range(size)
         ] + [(at, ("midnight", at)) for at in midnights]
-        calls += [(data.now - 60 * (n + 1), ("ongoing", n)) for n in range(ONGOING_CALLS)]
-        data._add_calls(calls, ongoing_from=data.now - 60 * ONGOING_CALLS)
+        data._add_calls(calls, _last_minutes(data.now, ()))
         callbacks = [
             (ANCHOR_S + rng_for(seed, "callback", n).randrange(span), ("callback", n))
             for n in range(max(1, size // 4))
@@ -119,8 +121,7 @@ class ConpeekData:
 
         new_statistics = self._add_statistics(times("statistic", count))
         calls = times("call", count)
-        calls += [(end - 60 * (n + 1), (*salt, "ongoing", n)) for n in range(ONGOING_CALLS)]
-        new_dialogs = self._add_calls(calls, ongoing_from=end - 60 * ONGOING_CALLS)
+        new_dialogs = self._add_calls(calls, _last_minutes(end, salt))
         new_callbacks = self._add_callbacks(times("callback", max(3, count // 4)))
         rng = rng_for(self.seed, *salt, "updates")
         recent = [
@@ -199,13 +200,15 @@ class ConpeekData:
         self.statistic_ids = [r["id"] for r in self.statistics]
         return [r["id"] for r in rows]
 
-    def _add_calls(self, planned: Planned, ongoing_from: int) -> list[str]:
-        calls = []
-        for at, salt in planned:
-            rng = rng_for(self.seed, "call", *salt)
-            # Calls placed in the last minutes run past `now`: they are still going on.
-            duration = rng.randint(2 * HOUR_S, 3 * HOUR_S) if at >= ongoing_from else None
-            calls.append(_call(rng, at, self.readings, duration))
+    def _add_calls(self, planned: Planned, last_minutes: Sequence[_LastMinute]) -> list[str]:
+        calls = [
+            _call(rng_for(self.seed, "call", *salt), at, self.readings, None)
+            for at, salt in planned
+        ]
+        calls += [
+            _call(rng_for(self.seed, "call", *c.salt), c.at, self.readings, c.talking)
+            for c in last_minutes
+        ]
         self.calls += calls
         self.calls.sort(key=lambda c: (c.start, c.record["dialog_uuid"]))
         self.call_starts = [c.start for c in self.calls]
@@ -239,6 +242,23 @@ def _statistic(rng: random.Random, at: int, readings: Readings) -> Record:
         record["tenant_user_id"] = maybe(rng, 0.7, rng.randint(1, 40))
         record["project"] = {"id": project_id, "name": project_name}
     return record
+
+
+class _LastMinute(NamedTuple):
+    at: int
+    salt: tuple[object, ...]
+    talking: int
+    """Seconds."""
+
+
+def _last_minutes(now: int, salt: tuple[object, ...]) -> list[_LastMinute]:
+    """Calls placed in the minutes before `now`: long ones still going on, short ones over."""
+    running = [
+        _LastMinute(now - 60 * (n + 1), ("running", *salt, n), 2 * HOUR_S + 60 * n)
+        for n in range(RUNNING_CALLS)
+    ]
+    short = [_LastMinute(now - 45 - 2 * n, ("short", *salt, n), 1) for n in range(SHORT_CALLS)]
+    return running + short
 
 
 def _call(rng: random.Random, start: int, readings: Readings, duration: int | None) -> _Call:
