@@ -72,7 +72,7 @@ class WindowedStream(ConpeekStream):
     @cached_property
     def shaper(self) -> RecordShaper:
         """Conversions of this stream's declared fields (catalog overrides included)."""
-        return RecordShaper.from_schema(self.schema, self.tap.clock)
+        return RecordShaper.from_schema(self.effective_schema, self.tap.clock)
 
     @override
     def get_new_paginator(self) -> None:
