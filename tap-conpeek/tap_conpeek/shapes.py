@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tap_conpeek.times import iso
-
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -70,7 +68,7 @@ class RecordShaper:
 
     def _time(self, name: str, value: str) -> str:
         try:
-            return iso(self.clock.parse(value))
+            return self.clock.to_iso(value)
         except ValueError:
             msg = f"`{name}` is {value!r}, not a time"
             raise ValueError(msg) from None

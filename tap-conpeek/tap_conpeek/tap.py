@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfoNotFoundError
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from typing_extensions import override
 
 from tap_conpeek.calls import CallbacksStream, CdrDialogsStream
 from tap_conpeek.statistics import ConversationStatisticsOpenedStream
 from tap_conpeek.times import ConpeekClock, parse_instant, whole_second
+from tap_conpeek.writer import RecordBatchingWriter
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
@@ -32,7 +32,7 @@ class TapConpeek(Tap):
 
     name = "tap-conpeek"
     # Same output as the default writer (bar a `Z` for `+00:00` in time_extracted), faster.
-    message_writer_class = MsgSpecWriter
+    message_writer_class = RecordBatchingWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(

@@ -76,6 +76,16 @@ class ConpeekClock:
             moment = moment.replace(tzinfo=self.zone)
         return moment.astimezone(UTC)
 
+    def to_iso(self, text: str) -> str:
+        """`parse(text)` in the output form (the same as `iso(parse(text))`, faster for UTC).
+
+        Raises:
+            ValueError: If `text` is not a time.
+        """
+        if self.zone is UTC and len(text) == 19:  # noqa: PLR2004 (YYYY-MM-DD HH:mm:ss)
+            return datetime.fromisoformat(text).isoformat() + "+00:00"
+        return iso(self.parse(text))
+
     def format(self, moment: datetime) -> str:
         """`moment` as the API writes times, for filter values."""
         return moment.astimezone(self.zone).strftime(CONPEEK_FORMAT)
