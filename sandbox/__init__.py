@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, final
 
+from sandbox.conpeek import ConpeekSandbox, Readings
 from sandbox.dixa import DixaSandbox
 from sandbox.dixa.exports_api import Bounds
 from sandbox.opencx import OpenCxSandbox
@@ -18,7 +19,11 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_PORTS", "Bounds", "Sandbox"]
 
-DEFAULT_PORTS: dict[str, int] = {**DixaSandbox.default_ports, **OpenCxSandbox.default_ports}
+DEFAULT_PORTS: dict[str, int] = {
+    **DixaSandbox.default_ports,
+    **OpenCxSandbox.default_ports,
+    **ConpeekSandbox.default_ports,
+}
 """Ports `python -m sandbox` uses unless told otherwise (meltano.yml's sandbox env)."""
 
 
@@ -34,22 +39,26 @@ class Sandbox:
         days: int = 90,
         rate_limits: bool = True,
         bounds: Bounds = Bounds.INCLUSIVE,
+        conpeek: Readings | None = None,
     ) -> None:
         """Build every vendor's data: `size` records per main stream over `days` days.
 
-        `rate_limits` enforces each API's documented limit; `bounds` is how Dixa's time
-        windows read their undocumented bounds.
+        `rate_limits` enforces each API's documented limit; `bounds` is how Dixa's export
+        windows read their undocumented bounds, `conpeek` how Conpeek's API reads its own.
         """
         self.dixa = DixaSandbox(
             seed=seed, size=size, days=days, bounds=bounds, rate_limits=rate_limits
         )
         self.opencx = OpenCxSandbox(seed=seed, size=size, days=days, rate_limits=rate_limits)
+        self.conpeek = ConpeekSandbox(
+            seed=seed, size=size, days=days, readings=conpeek or Readings()
+        )
         self._servers: dict[str, ApiServer] = {}
 
     @property
     def vendors(self) -> list[Vendor]:
         """Every simulated vendor."""
-        return [self.dixa, self.opencx]
+        return [self.dixa, self.opencx, self.conpeek]
 
     @property
     def apis(self) -> dict[str, Api]:

@@ -1,0 +1,1 @@
+"""Singer tap for Conpeek, built with the Meltano Singer SDK."""

@@ -1,0 +1,5 @@
+"""Run the tap with `python -m tap_conpeek`."""
+
+from tap_conpeek.tap import TapConpeek
+
+TapConpeek.cli()

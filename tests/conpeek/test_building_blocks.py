@@ -1,0 +1,125 @@
+"""The tap's pure building blocks: times, ObjectIds, value shapes, query encoding, Retry-After."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from itertools import pairwise
+from urllib.parse import parse_qs
+
+import pytest
+import requests
+from tap_conpeek.client import DocumentedQuery, filter_value, retry_after_seconds
+from tap_conpeek.object_ids import first_id_at, id_time, is_object_id
+from tap_conpeek.shapes import RecordShaper
+from tap_conpeek.times import ConpeekClock, iso, parse_instant, windows
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-03-01", datetime(2025, 3, 1, tzinfo=UTC)),
+        ("2025-03-01T10:00:00", datetime(2025, 3, 1, 10, tzinfo=UTC)),
+        ("2025-03-01T10:00:00Z", datetime(2025, 3, 1, 10, tzinfo=UTC)),
+        ("2025-03-01T15:30:00+05:30", datetime(2025, 3, 1, 10, tzinfo=UTC)),
+    ],
+)
+def test_settings_are_read_as_utc_instants(text: str, expected: datetime) -> None:
+    assert parse_instant(text) == expected
+    assert parse_instant(text).utcoffset() == timedelta(0)
+
+
+def test_api_times_are_utc_unless_a_zone_is_configured() -> None:
+    # Under TZ=Asia/Kolkata a naive local conversion would shift these by 5.5 hours.
+    utc, warsaw = ConpeekClock.named("UTC"), ConpeekClock.named("Europe/Warsaw")
+    assert utc.parse("2025-01-15 10:00:00") == datetime(2025, 1, 15, 10, tzinfo=UTC)
+    assert warsaw.parse("2025-01-15 10:00:00") == datetime(2025, 1, 15, 9, tzinfo=UTC)
+    assert warsaw.parse("2025-07-15 10:00:00") == datetime(2025, 7, 15, 8, tzinfo=UTC)
+    assert warsaw.parse("2025-07-15T10:00:00Z") == datetime(2025, 7, 15, 10, tzinfo=UTC)
+    assert warsaw.format(datetime(2025, 7, 15, 8, tzinfo=UTC)) == "2025-07-15 10:00:00"
+    assert iso(utc.parse("2025-01-15 10:00:00")) == "2025-01-15T10:00:00+00:00"
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        utc.parse("15.01.2025 10:00")
+
+
+def test_windows_cover_the_range_without_gaps() -> None:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    end = datetime(2025, 1, 5, 12, tzinfo=UTC)
+    planned = list(windows(start, end, timedelta(hours=24)))
+    assert planned[0].start == start
+    assert planned[-1].end == end
+    assert all(a.end == b.start for a, b in pairwise(planned))
+    assert len(planned) == 5
+    assert list(windows(end, end, timedelta(hours=1))) == []
+
+
+def test_object_ids_order_by_their_second() -> None:
+    moment = datetime(2021, 4, 30, 10, 35, 51, tzinfo=UTC)
+    documented = "608bdd875141c0758ca83971"  # the documentation's example
+    assert is_object_id(documented)
+    assert id_time(documented) == moment
+    assert first_id_at(moment) == "608bdd870000000000000000"
+    assert first_id_at(moment) <= documented < first_id_at(moment + timedelta(seconds=1))
+    assert not is_object_id("608BDD875141C0758CA83971")
+    assert not is_object_id(42)
+
+
+def test_shaper_converts_declared_fields_and_keeps_the_rest() -> None:
+    schema = {
+        "properties": {
+            "at": {"type": ["string", "null"], "format": "date-time"},
+            "flag": {"type": ["boolean", "null"]},
+            "count": {"type": ["integer", "null"]},
+            "label": {"type": ["string", "null"]},
+        }
+    }
+    shaper = RecordShaper.from_schema(schema, ConpeekClock.named("UTC"))
+    row = {"at": "2025-01-01 00:00:01", "flag": 1, "count": "42", "label": "7", "extra": {"a": 1}}
+
+    shaped = shaper.shape(row)
+
+    assert shaped == {
+        "at": "2025-01-01T00:00:01+00:00",
+        "flag": True,
+        "count": 42,
+        "label": "7",
+        "extra": {"a": 1},
+    }
+    assert row["at"] == "2025-01-01 00:00:01", "the API's row is left as it was"
+    assert shaper.shape({"flag": "0", "count": 3.0}) == {"flag": False, "count": 3}
+    assert shaper.shape({"flag": None, "count": None}) == {"flag": None, "count": None}
+    assert shaper.shape({}) == {}, "no field is invented"
+    with pytest.raises(ValueError, match="`at` is 'soon', not a time"):
+        shaper.shape({"at": "soon"})
+
+
+def test_query_is_encoded_as_the_documentation_encodes_it() -> None:
+    value = filter_value(("date", "gte", "2025-01-01 00:00:00"))
+    request = DocumentedQuery(url="http://x/", params={"filter": value, "limit": 100, "a": None})
+
+    query = request.encode_params()
+
+    assert query == (
+        "filter=%5B%7B%22property%22:%22date%22,%22operator%22:%22gte%22,"
+        "%22value%22:%222025-01-01%2000:00:00%22%7D%5D&limit=100"
+    )
+    assert parse_qs(query)["filter"] == [value]
+
+
+def _response(retry_after: str | None) -> requests.Response:
+    response = requests.Response()
+    response.status_code = 429
+    if retry_after is not None:
+        response.headers["Retry-After"] = retry_after
+    return response
+
+
+def test_retry_after_seconds_and_http_dates() -> None:
+    assert retry_after_seconds(_response("7")) == 7.0
+    assert retry_after_seconds(_response(None)) is None
+    assert retry_after_seconds(_response("soon")) is None
+    assert retry_after_seconds(None) is None
+    in_ten = format_datetime(datetime.now(UTC) + timedelta(seconds=10), usegmt=True)
+    assert 8.5 <= (retry_after_seconds(_response(in_ten)) or 0) <= 10
