@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_dixa.tap import TapDixa
-    from tap_dixa.throttle import RequestBudget
+    from tap_dixa.throttle import Throttle
 
 MAX_RETRY_WAIT_SECONDS = 300.0
 """Longest wait for one retry, even when Retry-After asks for more."""
@@ -62,7 +62,7 @@ class DixaStream(RESTStream[Any]):
 
     @property
     @abc.abstractmethod
-    def throttle(self) -> RequestBudget:
+    def throttle(self) -> Throttle:
         """The request budget this stream's API shares with its sibling streams."""
 
     @abc.abstractmethod
