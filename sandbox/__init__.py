@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, final
 
 from sandbox.conpeek import ConpeekSandbox, Readings
@@ -11,7 +12,7 @@ from sandbox.opencx import OpenCxSandbox
 from sandbox.server import ApiServer
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
     from types import TracebackType
 
     from sandbox.server import Api
@@ -19,11 +20,13 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_PORTS", "Bounds", "Sandbox"]
 
-DEFAULT_PORTS: dict[str, int] = {
-    **DixaSandbox.default_ports,
-    **OpenCxSandbox.default_ports,
-    **ConpeekSandbox.default_ports,
+VENDOR_PORTS: dict[str, Mapping[str, int]] = {
+    "dixa": DixaSandbox.default_ports,
+    "opencx": OpenCxSandbox.default_ports,
+    "conpeek": ConpeekSandbox.default_ports,
 }
+"""Each vendor (a `Sandbox` attribute) with its APIs' default ports."""
+DEFAULT_PORTS: dict[str, int] = {k: v for ports in VENDOR_PORTS.values() for k, v in ports.items()}
 """Ports `python -m sandbox` uses unless told otherwise (meltano.yml's sandbox env)."""
 
 
@@ -40,30 +43,72 @@ class Sandbox:
         rate_limits: bool = True,
         bounds: Bounds = Bounds.INCLUSIVE,
         conpeek: Readings | None = None,
+        serve: Collection[str] | None = None,
     ) -> None:
-        """Build every vendor's data: `size` records per main stream over `days` days.
+        """Every vendor's data: `size` records per main stream over `days` days.
 
         `rate_limits` enforces each API's documented limit; `bounds` is how Dixa's export
         windows read their undocumented bounds, `conpeek` how Conpeek's API reads its own.
+        `serve` names the APIs to build and serve (default: all of DEFAULT_PORTS); a
+        vendor none of whose APIs is named is never built, which keeps a benchmark of
+        a million records of one API from generating every other API's too.
         """
-        self.dixa = DixaSandbox(
-            seed=seed, size=size, days=days, bounds=bounds, rate_limits=rate_limits
-        )
-        self.opencx = OpenCxSandbox(seed=seed, size=size, days=days, rate_limits=rate_limits)
-        self.conpeek = ConpeekSandbox(
-            seed=seed, size=size, days=days, readings=conpeek or Readings()
-        )
+        wanted = frozenset(DEFAULT_PORTS if serve is None else serve)
+        if unknown := wanted - DEFAULT_PORTS.keys():
+            msg = f"no such sandbox API: {', '.join(sorted(unknown))}"
+            raise ValueError(msg)
+        self._wanted = wanted
+        self._seed, self._size, self._days = seed, size, days
+        self._rate_limits, self._bounds, self._conpeek_readings = rate_limits, bounds, conpeek
         self._servers: dict[str, ApiServer] = {}
+
+    @cached_property
+    def dixa(self) -> DixaSandbox:
+        """Dixa's Exports API and Dixa API (its data only as large as is served)."""
+        return DixaSandbox(
+            seed=self._seed,
+            size=self._size,
+            days=self._days,
+            bounds=self._bounds,
+            rate_limits=self._rate_limits,
+            api_size=self._size if "dixa_api" in self._wanted else 0,
+        )
+
+    @cached_property
+    def opencx(self) -> OpenCxSandbox:
+        """Open CX's API."""
+        return OpenCxSandbox(
+            seed=self._seed, size=self._size, days=self._days, rate_limits=self._rate_limits
+        )
+
+    @cached_property
+    def conpeek(self) -> ConpeekSandbox:
+        """Conpeek's API."""
+        return ConpeekSandbox(
+            seed=self._seed,
+            size=self._size,
+            days=self._days,
+            readings=self._conpeek_readings or Readings(),
+        )
 
     @property
     def vendors(self) -> list[Vendor]:
-        """Every simulated vendor."""
-        return [self.dixa, self.opencx, self.conpeek]
+        """Every simulated vendor with an API to serve."""
+        return [
+            getattr(self, name)
+            for name, ports in VENDOR_PORTS.items()
+            if not self._wanted.isdisjoint(ports)
+        ]
 
     @property
     def apis(self) -> dict[str, Api]:
-        """Every simulated API by name."""
-        return {name: api for vendor in self.vendors for name, api in vendor.apis.items()}
+        """Every served API by name."""
+        return {
+            name: api
+            for vendor in self.vendors
+            for name, api in vendor.apis.items()
+            if name in self._wanted
+        }
 
     @property
     def urls(self) -> dict[str, str]:

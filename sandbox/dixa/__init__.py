@@ -39,8 +39,11 @@ class DixaSandbox:
         days: int,
         bounds: Bounds = Bounds.INCLUSIVE,
         rate_limits: bool = True,
+        api_size: int | None = None,
     ) -> None:
         """`size` conversations over `days` days; documented rate limits if asked.
+
+        The Dixa API's agents and analytics rows grow with `api_size` (default `size`).
 
         `bounds` is how every Dixa time window (export windows, the activity log's
         `fromDatetime`/`toDatetime`, analytics intervals) reads its undocumented bounds.
@@ -56,10 +59,11 @@ class DixaSandbox:
             if rate_limits
             else None,
         )
-        self.api_data = ApiData.generate(seed=seed, exports=self.exports_data, size=size)
+        api_size = size if api_size is None else api_size
+        self.api_data = ApiData.generate(seed=seed, exports=self.exports_data, size=api_size)
         self.analytics_data = AnalyticsData.generate(
             seed=seed,
-            size=size,
+            size=api_size,
             days=days,
             agents=[(a["id"], a["displayName"]) for a in self.api_data.agents],
             contact_points=[
