@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -31,8 +32,63 @@ def dixa_conversations(settings: dict[str, Any]) -> Iterator[dict[str, Any]]:
         start = stop
 
 
+def opencx_sessions(settings: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The windows tap-opencx requests (from 1 s early), each followed by its cursor."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {settings['key']}"
+    url = settings["url"] + "/chat/sessions"
+    start, end = settings["start_ms"] // 1000, -(-settings["end_ms"] // 1000)
+    step = settings["window_days"] * DAY_MS // 1000
+    while start < end:
+        stop = min(start + step, end)
+        params = {"updated_after": _utc(start - 1), "updated_before": _utc(stop)}
+        cursor = None
+        while True:
+            page = session.get(url, params={**params, "cursor": cursor}, timeout=300).json()
+            yield from page["items"]
+            cursor = page["next"]
+            if not cursor:
+                break
+        start = stop
+
+
+def conpeek_dialogs(settings: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The windows tap-conpeek requests, each read by offset in pages of 500 rows."""
+    session = requests.Session()
+    session.headers["Authorization"] = settings["key"]
+    url = settings["url"] + "/cdr_dialog"
+    start, end = settings["start_s"], settings["end_s"]
+    step, limit = settings["window_hours"] * 3600, 500
+    while start < end:
+        stop = min(start + step, end)
+        conditions = [
+            {"property": "start_time", "operator": "gte", "value": _conpeek_time(start)},
+            {"property": "start_time", "operator": "lt", "value": _conpeek_time(stop)},
+        ]
+        query: dict[str, str | int] = {"filter": json.dumps(conditions), "limit": limit}
+        offset = 0
+        while True:
+            page = session.get(url, params={**query, "offset": offset}, timeout=300)
+            rows = page.json()["data"]
+            yield from rows
+            if len(rows) < limit:
+                break
+            offset += len(rows)
+        start = stop
+
+
+def _utc(seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _conpeek_time(seconds: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds))
+
+
 LOOPS: dict[str, tuple[str, Callable[[dict[str, Any]], Iterator[dict[str, Any]]]]] = {
     "tap-dixa": ("conversations", dixa_conversations),
+    "tap-opencx": ("sessions", opencx_sessions),
+    "tap-conpeek": ("cdr_dialogs", conpeek_dialogs),
 }
 
 

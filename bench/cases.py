@@ -42,6 +42,8 @@ class Case:
     limit: Limit | None = None
     many_requests: dict[str, Any] = field(default_factory=dict)
     """Settings that make the tap need many small requests (for the rate-limit run)."""
+    key: str = "id"
+    """The primary key, by which delivered records are checked against `expected_ids`."""
 
     def with_settings(self, **settings: Any) -> Case:
         """The same case with some tap settings changed."""
@@ -111,4 +113,72 @@ def dixa(sandbox: Sandbox) -> Case:
     )
 
 
-CASES: dict[str, Callable[[Sandbox], Case]] = {"tap-dixa": dixa}
+def opencx(sandbox: Sandbox) -> Case:
+    """Chat sessions, by when they were last updated."""
+    data = sandbox.opencx.data
+    end_ms = data.now_ms + 1000
+    return Case(
+        tap="tap-opencx",
+        stream="sessions",
+        config={
+            "api_key": sandbox.opencx.api_key,
+            "api_url": sandbox.urls["opencx"],
+            "start_date": _iso(ANCHOR_MS),
+            "end_date": _iso(end_ms),
+            "max_requests_per_minute": 0,
+        },
+        bare_settings={
+            "url": sandbox.urls["opencx"],
+            "key": sandbox.opencx.api_key,
+            "start_ms": ANCHOR_MS,
+            "end_ms": end_ms,
+            "window_days": 7,
+        },
+        expected_ids=frozenset(data.sessions.records),
+        limit=Limit(
+            "opencx",
+            requests=100,
+            period=60,
+            settings=lambda scale: {"max_requests_per_minute": round(100 * scale)},
+        ),
+        many_requests={"window_days": 1},
+    )
+
+
+def conpeek(sandbox: Sandbox) -> Case:
+    """Call history (CDR dialogs), by when each call started."""
+    data = sandbox.conpeek.data
+    return Case(
+        tap="tap-conpeek",
+        stream="cdr_dialogs",
+        config={
+            "api_key": sandbox.conpeek.key,
+            "api_url": sandbox.urls["conpeek"],
+            "start_date": _iso(ANCHOR_MS),
+            "end_date": _iso(data.now * 1000),
+        },
+        bare_settings={
+            "url": sandbox.urls["conpeek"],
+            "key": sandbox.conpeek.key,
+            "start_s": ANCHOR_MS // 1000,
+            "end_s": data.now,
+            "window_hours": 24,
+        },
+        expected_ids=frozenset(data.dialogs_by_uuid()),
+        key="dialog_uuid",
+    )
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A tap to benchmark: the sandbox APIs it reads and how to point it at them."""
+
+    apis: frozenset[str]
+    case: Callable[[Sandbox], Case]
+
+
+SUBJECTS: dict[str, Subject] = {
+    "tap-dixa": Subject(frozenset({"dixa_exports"}), dixa),
+    "tap-opencx": Subject(frozenset({"opencx"}), opencx),
+    "tap-conpeek": Subject(frozenset({"conpeek"}), conpeek),
+}

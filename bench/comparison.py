@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING
 
-from bench.cases import CASES
+from bench.cases import SUBJECTS
 from bench.harness import Run, run_piped
 from bench.peers import PEERS, PeerUnavailableError
 from bench.report import Row
@@ -24,8 +24,9 @@ ENV = {"TZ": "UTC"}
 
 def comparison(size: int, runs: int, workdir: Path) -> list[Row]:
     """Each extractor syncs every conversation from the same start date to now."""
-    with Sandbox(size=size, days=90, rate_limits=False) as sandbox:
-        case = CASES["tap-dixa"](sandbox)
+    subject = SUBJECTS["tap-dixa"]
+    with Sandbox(size=size, days=90, rate_limits=False, serve=subject.apis) as sandbox:
+        case = subject.case(sandbox)
         run_piped(case.bare_command())  # warm-up: the sandbox renders its pages once
         # Like the peers, read up to now rather than to the end of the data.
         ours = _median(case.without("end_date").command(workdir), runs)

@@ -21,7 +21,8 @@ def main(ids_path: str, key: str) -> int:
             if message.get("type") != "RECORD":
                 continue
             record = message["record"]
-            record = record.get("data", record) if "stream" in record else record
+            if "emitted_at" in record and isinstance(record.get("data"), dict):  # Airbyte
+                record = record["data"]
             ids.write(f"{record.get(key)}\n")
             count += 1
     print(count)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bench.cases import CASES
+from bench.cases import SUBJECTS
 from bench.harness import check_complete, run_piped
 from bench.report import Row
 from sandbox import Sandbox
@@ -18,13 +18,14 @@ DAYS_AT_SMALL = 90
 
 def memory(small: int, large: int, workdir: Path) -> list[Row]:
     """Peak RSS at `small` and `large` records, spread so each page holds as many."""
-    peaks: dict[str, list[float]] = {tap: [] for tap in CASES}
-    for size in (small, large):
-        # Records grow with time, not with density: a page or window holds the same.
-        with Sandbox(size=size, days=DAYS_AT_SMALL * size // small, rate_limits=False) as sandbox:
-            for tap, make_case in CASES.items():
-                case = make_case(sandbox)
-                run = run_piped(case.command(workdir))
+    peaks: dict[str, list[float]] = {tap: [] for tap in SUBJECTS}
+    for tap, subject in SUBJECTS.items():
+        for size in (small, large):
+            # Records grow with time, not with density: a page or window holds the same.
+            days = DAYS_AT_SMALL * size // small
+            with Sandbox(size=size, days=days, rate_limits=False, serve=subject.apis) as sandbox:
+                case = subject.case(sandbox)
+                run = run_piped(case.command(workdir), key=case.key)
                 check_complete(tap, run, case.expected_ids)
                 peaks[tap].append(run.peak_rss_mib)
     rows = []

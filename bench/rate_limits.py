@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bench.cases import CASES
+from bench.cases import SUBJECTS
 from bench.harness import check_complete, run_piped
 from bench.report import Row
 from sandbox import Sandbox
@@ -21,9 +21,9 @@ SCALE = 60.0
 def rate_limits(size: int, workdir: Path) -> list[Row]:
     """Sync time over (requests needed / allowed rate), with the sandbox enforcing the limit."""
     rows = []
-    with Sandbox(size=size, days=90, rate_limits=False) as sandbox:
-        for tap, make_case in CASES.items():
-            case = make_case(sandbox)
+    for tap, subject in SUBJECTS.items():
+        with Sandbox(size=size, days=90, rate_limits=False, serve=subject.apis) as sandbox:
+            case = subject.case(sandbox)
             limit = case.limit
             if limit is None:
                 rows.append(Row("Rate-limit efficiency", tap, "no documented limit"))
@@ -32,7 +32,7 @@ def rate_limits(size: int, workdir: Path) -> list[Row]:
             api.rate_limit = SlidingWindow(limit.requests, limit.period / SCALE)
             api.clear_log()
             tuned = case.with_settings(**case.many_requests, **limit.settings(SCALE))
-            run = run_piped(tuned.command(workdir))
+            run = run_piped(tuned.command(workdir), key=case.key)
             check_complete(tap, run, case.expected_ids)
             statuses = [request.status for request in api.requests]
             needed = statuses.count(200)
@@ -45,5 +45,4 @@ def rate_limits(size: int, workdir: Path) -> list[Row]:
             rows.append(
                 Row("Rate-limit efficiency", tap, measured, ratio, f"<= {GOAL:.2f}x", ratio <= GOAL)
             )
-            api.rate_limit = None
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING
 
-from bench.cases import CASES
+from bench.cases import SUBJECTS
 from bench.harness import check_complete, run_piped
 from bench.report import Row
 from sandbox import Sandbox
@@ -19,15 +19,16 @@ GOAL = 0.5
 def throughput(size: int, runs: int, workdir: Path) -> list[Row]:
     """Tap and bare loop in turn, `runs` pairs each; the median of the pair ratios."""
     rows = []
-    with Sandbox(size=size, days=90, rate_limits=False) as sandbox:
-        for tap, make_case in CASES.items():
-            case = make_case(sandbox)
+    for tap, subject in SUBJECTS.items():
+        with Sandbox(size=size, days=90, rate_limits=False, serve=subject.apis) as sandbox:
+            case = subject.case(sandbox)
             command, bare = case.command(workdir), case.bare_command()
             run_piped(bare)  # warm-up: the sandbox renders its pages once
             ratios, speeds = [], []
             for _ in range(runs):
-                ours, floor = run_piped(command), run_piped(bare)
+                ours, floor = run_piped(command, key=case.key), run_piped(bare, key=case.key)
                 check_complete(tap, ours, case.expected_ids)
+                check_complete(f"{tap}'s bare loop", floor, case.expected_ids)
                 ratios.append(ours.records_per_second / floor.records_per_second)
                 speeds.append(ours.records_per_second)
             ratio = statistics.median(ratios)
