@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, final
 from sandbox.conpeek import ConpeekSandbox, Readings
 from sandbox.dixa import DixaSandbox
 from sandbox.dixa.exports_api import Bounds
+from sandbox.iovox import IovoxSandbox
 from sandbox.opencx import OpenCxSandbox
 from sandbox.server import ApiServer
 
@@ -23,6 +24,7 @@ __all__ = ["DEFAULT_PORTS", "Bounds", "Sandbox"]
 VENDOR_PORTS: dict[str, Mapping[str, int]] = {
     "dixa": DixaSandbox.default_ports,
     "opencx": OpenCxSandbox.default_ports,
+    "iovox": IovoxSandbox.default_ports,
     "conpeek": ConpeekSandbox.default_ports,
 }
 """Each vendor (a `Sandbox` attribute) with its APIs' default ports."""
@@ -80,6 +82,11 @@ class Sandbox:
         return OpenCxSandbox(
             seed=self._seed, size=self._size, days=self._days, rate_limits=self._rate_limits
         )
+
+    @cached_property
+    def iovox(self) -> IovoxSandbox:
+        """Iovox's calls insights API."""
+        return IovoxSandbox(seed=self._seed, size=self._size, days=self._days)
 
     @cached_property
     def conpeek(self) -> ConpeekSandbox:
