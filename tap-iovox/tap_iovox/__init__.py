@@ -1,0 +1,1 @@
+"""Singer tap for iovox call insights, built with the Meltano Singer SDK."""
