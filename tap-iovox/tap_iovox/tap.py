@@ -100,7 +100,7 @@ class TapIovox(Tap):
             title="Window length (days)",
             description=(
                 "Days of calls per window. A window is held in memory, sorted, emitted "
-                "and checkpointed; raise it for a quiet account, lower it never below 1."
+                "and checkpointed; a quiet account can read faster with longer ones."
             ),
         ),
         th.Property(
