@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bench.harness import BIN
 from bench.peers import as_catalog
+from sandbox.iovox.api import REQUESTABLE as IOVOX_FIELDS
 from sandbox.synthetic import ANCHOR_MS
 
 if TYPE_CHECKING:
@@ -169,6 +170,32 @@ def conpeek(sandbox: Sandbox) -> Case:
     )
 
 
+def iovox(sandbox: Sandbox) -> Case:
+    """Calls with every insight the catalog offers."""
+    data = sandbox.iovox.data
+    return Case(
+        tap="tap-iovox",
+        stream="calls",
+        config={
+            "username": sandbox.iovox.username,
+            "secure_key": sandbox.iovox.secure_key,
+            "api_url": sandbox.urls["iovox"],
+            "start_date": _iso(ANCHOR_MS),
+            "end_date": _iso(data.now * 1000),
+        },
+        bare_settings={
+            "url": sandbox.urls["iovox"],
+            "username": sandbox.iovox.username,
+            "secure_key": sandbox.iovox.secure_key,
+            "start_s": ANCHOR_MS // 1000,
+            "end_s": data.now,
+            "window_days": 1,
+            "fields": ",".join(sorted(IOVOX_FIELDS)),
+        },
+        expected_ids=frozenset(map(str, data.by_id)),
+    )
+
+
 @dataclass(frozen=True)
 class Subject:
     """A tap to benchmark: the sandbox APIs it reads and how to point it at them."""
@@ -180,5 +207,6 @@ class Subject:
 SUBJECTS: dict[str, Subject] = {
     "tap-dixa": Subject(frozenset({"dixa_exports"}), dixa),
     "tap-opencx": Subject(frozenset({"opencx"}), opencx),
+    "tap-iovox": Subject(frozenset({"iovox"}), iovox),
     "tap-conpeek": Subject(frozenset({"conpeek"}), conpeek),
 }
