@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from typing_extensions import override
 
@@ -23,6 +22,7 @@ from tap_opencx.insights import InsightsStream
 from tap_opencx.insights_filters import INSIGHTS_FILTERS, insights_filter_errors
 from tap_opencx.throttle import Throttle
 from tap_opencx.timestamps import parse_instant, range_errors
+from tap_opencx.writer import RecordBatchingWriter
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
@@ -32,8 +32,7 @@ class TapOpenCX(Tap):
     """Sessions, their history and CSAT, contacts, handoff events and insights from Open CX."""
 
     name = "tap-opencx"
-    # Same output as the default writer (bar a `Z` for `+00:00` in time_extracted), ~40% faster.
-    message_writer_class = MsgSpecWriter
+    message_writer_class = RecordBatchingWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(
