@@ -82,8 +82,9 @@ class ConpeekClock:
         Raises:
             ValueError: If `text` is not a time.
         """
-        if self.zone is UTC and len(text) == 19:  # noqa: PLR2004 (YYYY-MM-DD HH:mm:ss)
-            return datetime.fromisoformat(text).isoformat() + "+00:00"
+        if self.zone is UTC and len(text) == 19 and text[10] in " T" and text[16] == ":":  # noqa: PLR2004
+            datetime.fromisoformat(text)  # validates YYYY-MM-DD HH:mm:ss
+            return f"{text[:10]}T{text[11:]}+00:00"
         return iso(self.parse(text))
 
     def format(self, moment: datetime) -> str:

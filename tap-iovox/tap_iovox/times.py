@@ -94,7 +94,7 @@ class AccountClock:
         Raises:
             ValueError: If `text` is not a time.
         """
-        if self.zone is UTC and len(text) == 19 and text[10] == " ":  # noqa: PLR2004
+        if self.zone is UTC and len(text) == 19 and text[10] == " " and text[16] == ":":  # noqa: PLR2004
             datetime.fromisoformat(text)  # validates
             return f"{text[:10]}T{text[11:]}+00:00"
         return iso(self.parse(text))
