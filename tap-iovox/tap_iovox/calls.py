@@ -9,13 +9,14 @@ window is safe to resume from. Memory holds one window.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
 from tap_iovox import schemas
@@ -25,7 +26,7 @@ from tap_iovox.shapes import CallShaper
 from tap_iovox.times import iso, parse_instant, windows
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
     from singer_sdk.helpers.types import Context
 
@@ -48,6 +49,30 @@ class CallsStream(IovoxStream):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     schema: ClassVar[StreamSchema[str]] = StreamSchema(SchemaDirectory(schemas))
     _bookmark: datetime | None = None
+
+    @cached_property
+    def _selects_every_property(self) -> bool:
+        return all(self.mask.values())
+
+    @override
+    def _generate_record_messages(
+        self, record: dict[str, Any]
+    ) -> Generator[RecordMessage, None, None]:
+        # The SDK walks every record, nested objects included, to drop deselected
+        # properties: a fifth of a run, to find nothing when every property is selected.
+        # The rest of its work is skipped at conformance NONE, so only the walk is saved.
+        if not self._selects_every_property:
+            yield from super()._generate_record_messages(record)
+            return
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
+                    time_extracted=datetime.now(timezone.utc),
+                )
 
     @cached_property
     def requested_fields(self) -> str:
