@@ -96,8 +96,8 @@ class TapOpenCX(Tap):
             default=100,
             title="Requests per minute",
             description=(
-                "Client-side limit on requests, shared by all streams (Open CX documents "
-                "100 per minute); 0 turns it off."
+                "Client-side limit on requests, evenly spaced and shared by all streams "
+                "(Open CX documents 100 per minute); 0 turns it off."
             ),
         ),
         th.Property(

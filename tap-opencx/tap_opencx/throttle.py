@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import deque
 from functools import wraps
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -13,39 +12,38 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# Responses are stamped when they arrive, which is after the server counted the
-# request; the margin absorbs clock granularity.
-MARGIN_SECONDS = 0.05
+# Requests reach the server a little earlier or later than they leave; 2% more spacing
+# keeps even a jittered arrival inside the limit.
+MARGIN = 1.02
 
 
 class Throttle:
-    """At most `limit` requests in any `period` seconds; a limit of 0 turns it off."""
+    """At most `limit` requests per `period` seconds, as evenly spaced sends.
+
+    Even spacing keeps any server-side reading of the limit (sliding window, fixed
+    window, token bucket with any burst) without 429s, and never idles longer than the
+    limit requires. A limit of 0 turns it off.
+    """
 
     def __init__(self, limit: int, period: float = 60.0) -> None:
         """Allow `limit` requests per `period` seconds."""
-        self.limit = limit
-        self.period = period
-        self._finished: deque[float] = deque()
+        self.interval = period / limit * MARGIN if limit > 0 else 0.0
+        self._next_send = 0.0
 
     def wrap(self, request: Callable[P, R]) -> Callable[P, R]:
         """Make `request` wait for its turn before it runs."""
-        if self.limit <= 0:
+        if not self.interval:
             return request
 
         @wraps(request)
         def throttled(*args: P.args, **kwargs: P.kwargs) -> R:
-            self._wait_for_turn()
-            try:
-                return request(*args, **kwargs)
-            finally:
-                self._finished.append(time.monotonic())
+            now = time.monotonic()
+            if now < self._next_send:
+                time.sleep(self._next_send - now)
+                # From when the sleep really ended, so an overrun never makes the next
+                # gap shorter than the interval.
+                now = time.monotonic()
+            self._next_send = now + self.interval
+            return request(*args, **kwargs)
 
         return throttled
-
-    def _wait_for_turn(self) -> None:
-        now = time.monotonic()
-        while self._finished and self._finished[0] <= now - self.period:
-            self._finished.popleft()
-        if len(self._finished) >= self.limit:
-            oldest = self._finished.popleft()
-            time.sleep(max(0.0, oldest + self.period + MARGIN_SECONDS - now))

@@ -74,6 +74,20 @@ def test_429_without_retry_after_backs_off(sandbox: Sandbox, tmp_path: Path) -> 
     assert 0.5 <= gap < 1.5
 
 
+def test_throttle_keeps_the_limit_without_idling(sandbox: Sandbox, tmp_path: Path) -> None:
+    # 10 requests a second, which an unspaced burst would break at once.
+    sandbox.opencx.api.rate_limit = SlidingWindow(10, period=1.0)
+    run = _contacts_run(sandbox, tmp_path, max_requests_per_minute=600)
+
+    assert run.returncode == 0, run.stderr
+    requests = sandbox.opencx.api.requests
+    assert len(requests) > 10, "the premise: an unspaced run would break the limit"
+    assert [r.status for r in requests] == [200] * len(requests), "no request was refused"
+    elapsed = requests[-1].at - requests[0].at
+    assert elapsed >= (len(requests) - 1) * 0.1
+    assert elapsed < (len(requests) - 1) * 0.1 * 1.3 + 1
+
+
 def test_the_sandbox_rate_limit_is_waited_out(sandbox: Sandbox, tmp_path: Path) -> None:
     sandbox.opencx.api.rate_limit = SlidingWindow(8, period=1.0)
 
