@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(scratch)
         rows = [
             *throughput(size, runs, workdir),
-            *comparison(size // 5, runs, workdir),
+            *comparison(size, runs, workdir),
             *memory(small, large, workdir),
             *rate_limits(size // 10, workdir),
         ]
