@@ -1,0 +1,73 @@
+"""Errors that stop a sync, each naming the stream and the request, never a secret."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from singer_sdk.exceptions import FatalAPIError
+
+if TYPE_CHECKING:
+    import requests
+
+API_MESSAGE_KEYS = ("message", "error", "detail")
+"""Where APIs put the human-readable reason of an error, in the order looked at."""
+
+
+class CredentialsRefusedError(FatalAPIError):
+    """The API refused the credentials (401), or refused them this endpoint (403)."""
+
+
+class EndpointNotFoundError(FatalAPIError):
+    """An endpoint answered 404: the vendor removed or moved it."""
+
+
+class MalformedResponseError(FatalAPIError):
+    """A response or a record that is not what the endpoint documents."""
+
+
+def request_line(response: requests.Response) -> str:
+    """`GET /chat/sessions`: the method and path of the request (never its query)."""
+    return f"{response.request.method} {urlparse(response.url).path}"
+
+
+def api_message(response: requests.Response) -> str:
+    """The API's own reason when the body has one, else the start of the body.
+
+    A reason may be a string or, as NestJS validation errors have it, a list of strings.
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200] or "(empty body)"
+    if isinstance(body, dict):
+        for key in API_MESSAGE_KEYS:
+            reason = body.get(key)
+            if isinstance(reason, str):
+                return reason
+            if isinstance(reason, list) and reason and all(isinstance(r, str) for r in reason):
+                return "; ".join(reason)
+    return response.text[:200]
+
+
+def malformed_response(
+    stream: str, response: requests.Response, problem: str
+) -> MalformedResponseError:
+    """An error naming the stream, the request and what was wrong with the body."""
+    content_type = response.headers.get("Content-Type", "no Content-Type")
+    return MalformedResponseError(
+        f"{stream}: malformed response to {request_line(response)} "
+        f"(HTTP {response.status_code}, {content_type}, {len(response.content)} bytes): "
+        f"{problem}; body starts {response.content[:80]!r}"
+    )
+
+
+def malformed_record(stream: str, record: Any, error: Exception | str) -> MalformedResponseError:  # noqa: ANN401
+    """An error naming the stream, the problem and the start of the record."""
+    start = json.dumps(record, default=str)[:120]
+    return MalformedResponseError(f"{stream}: malformed record ({error}): {start}")
+
+
+class InvalidStateError(FatalAPIError):
+    """A STATE bookmark this stream cannot resume from."""
