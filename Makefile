@@ -2,15 +2,16 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Every tap-*/ package is part of the suite.
+# Every tap-*/ package is part of the suite; taps-common/ is what they share.
 TAPS := $(patsubst %/pyproject.toml,%,$(sort $(wildcard tap-*/pyproject.toml)))
+PACKAGES := taps-common $(TAPS)
 
 .PHONY: demo test lint typecheck pytest bench clean
 
-$(BIN)/.installed: pyproject.toml $(foreach tap,$(TAPS),$(tap)/pyproject.toml)
+$(BIN)/.installed: pyproject.toml $(foreach package,$(PACKAGES),$(package)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(foreach tap,$(TAPS),-e ./$(tap)) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet $(foreach package,$(PACKAGES),-e ./$(package)) -e '.[dev]'
 	touch $@
 
 .meltano/.installed: meltano.yml $(BIN)/.installed

@@ -9,7 +9,7 @@ from pathlib import Path
 import singer_sdk
 
 REPO = Path(__file__).resolve().parents[1]
-ONE_FILE = REPO / "tap-common" / "support_taps_common" / "sdk_internals.py"
+ONE_FILE = REPO / "taps-common" / "support_taps_common" / "sdk_internals.py"
 
 
 def _private(name: str) -> bool:
@@ -35,7 +35,7 @@ def sdk_private_names() -> frozenset[str]:
 
 
 def our_modules() -> list[Path]:
-    packages = [*REPO.glob("tap-*/tap_*"), REPO / "tap-common" / "support_taps_common"]
+    packages = [*REPO.glob("tap-*/tap_*"), REPO / "taps-common" / "support_taps_common"]
     return sorted(p for package in packages for p in package.rglob("*.py") if p != ONE_FILE)
 
 

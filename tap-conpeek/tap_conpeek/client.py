@@ -1,50 +1,38 @@
-"""What every Conpeek stream shares: errors, retries that honour Retry-After, the envelope.
+"""What every Conpeek stream shares: auth, query encoding, pages, windows, typed values.
 
-Also the raw-key Authorization header, and query strings encoded as the documentation
-encodes them.
+The raw-key Authorization header, queries encoded as the documentation encodes them,
+`{"data": [...]}` pages read by offset, one window at a time.
 """
 
 from __future__ import annotations
 
-import gc
-import itertools
 import json
-import random
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, ClassVar, cast
-from urllib.parse import quote, urlencode, urlparse
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote, urlencode
 
-import msgspec
-from singer_sdk import RESTStream
+from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.streams.rest import HTTPRequest
+from support_taps_common.errors import MalformedResponseError
+from support_taps_common.paging import ShortPageOffsetPaginator
+from support_taps_common.windowed import WindowedStream
 from typing_extensions import override
 
+from tap_conpeek import schemas
+from tap_conpeek.shapes import RecordShaper
+from tap_conpeek.times import iso
+
 if TYPE_CHECKING:
-    from collections.abc import Generator, Iterator
+    from collections.abc import Iterator
+    from datetime import datetime, timedelta
 
     import requests
+    from singer_sdk.helpers.types import Context, Record
     from singer_sdk.streams.rest import PageContext
+    from support_taps_common.windows import Window
 
     from tap_conpeek.tap import TapConpeek
-
-MAX_RETRY_WAIT_SECONDS = 300.0
-"""Longest wait for one retry, even when Retry-After asks for more."""
-
-BACKOFF_FIRST_WAIT_SECONDS = 1.0
-"""Without Retry-After, waits grow 1, 2, 4, 8 s, each jittered down by up to half."""
-
-
-class ConpeekAuthError(FatalAPIError):
-    """Conpeek refused the API key."""
-
-
-class MalformedResponseError(FatalAPIError):
-    """A response that is not what the endpoint documents."""
 
 
 class DocumentedQuery(HTTPRequest):
@@ -62,21 +50,30 @@ class DocumentedQuery(HTTPRequest):
         return urlencode(params, quote_via=quote, safe=":,")
 
 
-class ConpeekStream(RESTStream[Any]):
-    """A Conpeek stream: one-line errors, Retry-After-aware retries, `{"data": [...]}`."""
+def filter_value(*conditions: tuple[str, str, str]) -> str:
+    """The `filter` parameter: a JSON list of {property, operator, value} objects."""
+    items = [{"property": p, "operator": o, "value": v} for p, o, v in conditions]
+    return json.dumps(items, separators=(",", ":"))
 
-    credential_setting = "api_key"
-    primary_keys: ClassVar[tuple[str, ...]]
 
-    @property
-    def tap(self) -> TapConpeek:
-        """The tap this stream belongs to."""
-        return cast("TapConpeek", self._tap)
+class ConpeekStream(WindowedStream):
+    """A Conpeek endpoint, read window by window, each window paged with limit/offset.
 
-    @override
-    @property
-    def url_base(self) -> str:
-        return str(self.config["api_url"]).rstrip("/")
+    Conpeek does not document the order it lists rows in. Offset paging over one fixed
+    query reaches every row of a window whatever that order is.
+    """
+
+    tap: TapConpeek
+    vendor = "Conpeek"
+    credential_settings = ("api_key",)
+    credential_description = "the API key"
+    # Conpeek's times and ids have no fractions; ending at a whole second that has
+    # passed means no row can still appear with an id or time before it.
+    whole_seconds = True
+    schema: ClassVar[StreamSchema[str]] = StreamSchema(SchemaDirectory(schemas))
+
+    max_page_size: ClassVar[int]
+    """The endpoint's largest `limit`."""
 
     @override
     @property
@@ -90,12 +87,7 @@ class ConpeekStream(RESTStream[Any]):
         return {**super().http_headers, "Content-Type": "application/json"}
 
     @override
-    @property
-    def timeout(self) -> int:
-        return int(self.config["timeout"])
-
-    @override
-    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
+    def get_http_request(self, *, page: PageContext[Any]) -> HTTPRequest:
         request = super().get_http_request(page=page)
         return DocumentedQuery(
             url=request.url,
@@ -106,123 +98,64 @@ class ConpeekStream(RESTStream[Any]):
         )
 
     @override
-    def validate_response(self, response: requests.Response) -> None:
-        status = response.status_code
-        if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
-            setting = self.credential_setting
-            msg = (
-                f"Conpeek refused the API key (HTTP {status} for {self.name}): check the "
-                f"`{setting}` setting (env TAP_CONPEEK_{setting.upper()})."
-            )
-            raise ConpeekAuthError(msg)
-        super().validate_response(response)
+    @property
+    def window_span(self) -> timedelta:
+        return self.tap.window_span
+
+    @cached_property
+    def page_size(self) -> int:
+        """`page_size`, else the endpoint's largest page."""
+        configured = self.config.get("page_size")
+        return min(int(configured), self.max_page_size) if configured else self.max_page_size
 
     @override
-    def response_error_message(self, response: requests.Response) -> str:
-        return (
-            f"{self.name}: HTTP {response.status_code} {response.reason} for "
-            f"{response.request.method} {urlparse(response.url).path}: "
-            f"{_api_message(response)}"
-        )
+    def get_new_paginator(self) -> ShortPageOffsetPaginator:
+        return ShortPageOffsetPaginator(self.page_size, self.page_rows)
 
     @override
-    def backoff_wait_generator(self) -> Generator[float, Any, None]:
-        exception = yield 0.0  # the backoff library primes the generator first
-        for attempt in itertools.count():
-            wait = retry_after_seconds(getattr(exception, "response", None))
-            if wait is None:
-                ceiling = BACKOFF_FIRST_WAIT_SECONDS * 2**attempt
-                wait = random.uniform(ceiling / 2, ceiling)  # noqa: S311 (jitter, not crypto)
-            exception = yield min(wait, MAX_RETRY_WAIT_SECONDS)
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        return {
+            "limit": self.page_size,
+            **self.window_query(self.window),
+            "offset": next_page_token,
+        }
 
-    @override
-    def backoff_jitter(self, value: float) -> float:
-        # Jitter is applied above, and only where no Retry-After was given.
-        return value
+    def window_query(self, window: Window) -> dict[str, Any]:
+        """Query parameters (besides limit and offset) asking for one window's rows."""
+        raise NotImplementedError
 
-    @override
-    def parse_response(self, response: requests.Response) -> Iterator[dict[str, Any]]:
-        try:
-            with garbage_collection_paused():
-                body = msgspec.json.decode(response.content)
-        except msgspec.DecodeError as error:
-            raise self.malformed(response, f"invalid JSON ({error})") from None
+    def page_rows(self, response: requests.Response) -> list[Any]:
+        """The rows of a page: `{"data": [...]}` as documented, or a bare list."""
+        body = self.json_body(response)
         # Documented for conversation statistics; a bare list is accepted too, as the
         # other endpoints' envelopes are not documented.
         rows = body.get("data") if isinstance(body, dict) else body
         if not isinstance(rows, list):
             raise self.malformed(response, 'expected {"data": [...]}')
+        return rows
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterator[Record]:
         key = self.primary_keys[0]
-        for row in rows:
-            if not isinstance(row, dict):
-                raise self.malformed(response, f"expected objects, got {type(row).__name__}")
+        for row in self.objects(response, self.page_rows(response)):
             if row.get(key) is None:
                 raise self.malformed(response, f"a row without `{key}`")
-        return iter(rows)
+            yield row
 
-    def malformed(self, response: requests.Response, problem: str) -> MalformedResponseError:
-        """An error naming the stream, the request and what was wrong with the body."""
-        content_type = response.headers.get("Content-Type", "no Content-Type")
-        return MalformedResponseError(
-            f"{self.name}: malformed response to {response.request.method} "
-            f"{urlparse(response.url).path} (HTTP {response.status_code}, {content_type}, "
-            f"{len(response.content)} bytes): {problem}; body starts "
-            f"{response.content[:80]!r}"
-        )
+    @override
+    def bookmark_text(self, moment: datetime) -> str:
+        return iso(moment)
 
+    @cached_property
+    def shaper(self) -> RecordShaper:
+        """Conversions of this stream's declared fields (catalog overrides included)."""
+        return RecordShaper.from_schema(self.effective_schema, self.tap.clock)
 
-def filter_value(*conditions: tuple[str, str, str]) -> str:
-    """The `filter` parameter: a JSON list of {property, operator, value} objects."""
-    items = [{"property": p, "operator": o, "value": v} for p, o, v in conditions]
-    return json.dumps(items, separators=(",", ":"))
-
-
-@contextmanager
-def garbage_collection_paused() -> Iterator[None]:
-    """Keep the cycle collector away from a large decoded body.
-
-    A page is thousands of objects, none in a cycle, yet each allocation counts toward
-    collections that rescan everything alive. Frozen afterwards, the objects are still
-    freed when their last reference goes.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-def retry_after_seconds(response: requests.Response | None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (seconds or HTTP date), if any."""
-    if response is None:
-        return None
-    header = response.headers.get("Retry-After")
-    if header is None:
-        return None
-    try:
-        return max(0.0, float(header))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
-def _api_message(response: requests.Response) -> str:
-    """The API's own error message when the body has one, else the start of the body."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200] or "(empty body)"
-    if isinstance(body, dict):
-        for name in ("message", "error", "detail"):
-            if isinstance(body.get(name), str):
-                return str(body[name])
-    return response.text[:200]
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
+        try:
+            return self.shaper.shape(row)
+        except ValueError as error:
+            key = self.primary_keys[0]
+            msg = f"{self.name}: row {key}={row.get(key)!r}: {error}"
+            raise MalformedResponseError(msg) from None

@@ -1,24 +1,22 @@
-"""tap-conpeek: settings, their validation, and the list of streams."""
+"""tap-conpeek: settings, their checks, and the list of streams."""
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
-from zoneinfo import ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
-import requests
-from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from support_taps_common.settings import zone_errors
+from support_taps_common.tap import SupportTap
 from typing_extensions import override
 
-from tap_conpeek.calls import CallbacksStream, CdrDialogsStream
-from tap_conpeek.statistics import ConversationStatisticsOpenedStream
-from tap_conpeek.times import ConpeekClock, parse_instant, whole_second
-from tap_conpeek.writer import RecordBatchingWriter
+from tap_conpeek.streams import (
+    CallbacksStream,
+    CdrDialogsStream,
+    ConversationStatisticsOpenedStream,
+)
+from tap_conpeek.times import ConpeekClock
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
@@ -27,13 +25,10 @@ MAX_PAGE_SIZE = 100
 """Conversation statistics' documented maximum, the smallest of the endpoints'."""
 
 
-class TapConpeek(Tap):
+class TapConpeek(SupportTap):
     """Conversation statistics, call history and callbacks from Conpeek, incrementally."""
 
     name = "tap-conpeek"
-    # Same output as the default writer (bar a `Z` for `+00:00` in time_extracted), faster.
-    message_writer_class = RecordBatchingWriter
-
     config_jsonschema = th.PropertiesList(
         th.Property(
             "api_url",
@@ -127,16 +122,6 @@ class TapConpeek(Tap):
         ]
 
     @cached_property
-    def end(self) -> datetime:
-        """End of the extracted range, to the second: `end_date`, or when the sync started.
-
-        Ending at a whole second that has passed means no row can still appear with an id
-        or time before it.
-        """
-        configured = self.config.get("end_date")
-        return whole_second(parse_instant(configured) if configured else datetime.now(timezone.utc))
-
-    @cached_property
     def window_span(self) -> timedelta:
         """Length of one window."""
         return timedelta(hours=int(self.config["window_hours"]))
@@ -152,49 +137,5 @@ class TapConpeek(Tap):
         return ConpeekClock.named(str(self.config["time_zone"]))
 
     @override
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = super()._validate_config(raise_errors=raise_errors)
-        if not errors:
-            errors = settings_errors(self.config)
-        if errors and raise_errors:
-            raise ConfigValidationError("Config validation failed", errors=errors)
-        return errors
-
-    @override
-    @classmethod
-    def invoke(cls, *args: Any, **kwargs: Any) -> None:
-        try:
-            super().invoke(*args, **kwargs)
-        except (FatalAPIError, RetriableAPIError, requests.RequestException) as error:
-            # One readable line, no traceback: these are about the API or settings.
-            cls.logger.error("%s", error)  # noqa: TRY400
-            sys.exit(1)
-
-
-def settings_errors(config: dict[str, Any] | Any) -> list[str]:  # noqa: ANN401
-    """What the JSON schema cannot check: dates that parse, their order, a real URL, a zone."""
-    errors = []
-    dates = {}
-    for name in ("start_date", "end_date"):
-        value = config.get(name)
-        if value is None:
-            continue
-        try:
-            dates[name] = parse_instant(str(value))
-        except ValueError:
-            errors.append(f"{name} {value!r} is not a date (yyyy-mm-dd) or an ISO-8601 date-time")
-    if len(dates) == 2 and dates["end_date"] <= dates["start_date"]:  # noqa: PLR2004
-        errors.append(
-            f"end_date ({config['end_date']}) must be after start_date ({config['start_date']})"
-        )
-    url = config.get("api_url")
-    parts = urlparse(str(url))
-    if url is not None and (parts.scheme not in {"http", "https"} or not parts.netloc):
-        errors.append(f"api_url {url!r} is not an http(s) URL")
-    zone = config.get("time_zone")
-    if zone is not None:
-        try:
-            ConpeekClock.named(str(zone))
-        except (ZoneInfoNotFoundError, ValueError):
-            errors.append(f"time_zone {zone!r} is not an IANA time zone (e.g. Europe/Warsaw)")
-    return errors
+    def settings_errors(self) -> list[str]:
+        return [*super().settings_errors(), *zone_errors(self.config, "time_zone", "Europe/Warsaw")]

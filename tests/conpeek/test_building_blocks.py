@@ -1,34 +1,18 @@
-"""The tap's pure building blocks: times, ObjectIds, value shapes, query encoding, Retry-After."""
+"""The tap's pure building blocks: times, ObjectIds, value shapes, query encoding."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
-from itertools import pairwise
 from urllib.parse import parse_qs
 
 import pytest
 import requests
-from tap_conpeek.client import DocumentedQuery, filter_value, retry_after_seconds
+from tap_conpeek.client import DocumentedQuery, filter_value
 from tap_conpeek.object_ids import first_id_at, id_time, is_object_id
 from tap_conpeek.shapes import RecordShaper
-from tap_conpeek.times import ConpeekClock, iso, parse_instant, windows
+from tap_conpeek.times import ConpeekClock, iso
 
 UTC = timezone.utc
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2025-03-01", datetime(2025, 3, 1, tzinfo=UTC)),
-        ("2025-03-01T10:00:00", datetime(2025, 3, 1, 10, tzinfo=UTC)),
-        ("2025-03-01T10:00:00Z", datetime(2025, 3, 1, 10, tzinfo=UTC)),
-        ("2025-03-01T15:30:00+05:30", datetime(2025, 3, 1, 10, tzinfo=UTC)),
-    ],
-)
-def test_settings_are_read_as_utc_instants(text: str, expected: datetime) -> None:
-    assert parse_instant(text) == expected
-    assert parse_instant(text).utcoffset() == timedelta(0)
 
 
 def test_api_times_are_utc_unless_a_zone_is_configured() -> None:
@@ -42,17 +26,6 @@ def test_api_times_are_utc_unless_a_zone_is_configured() -> None:
     assert iso(utc.parse("2025-01-15 10:00:00")) == "2025-01-15T10:00:00+00:00"
     with pytest.raises(ValueError, match="Invalid isoformat"):
         utc.parse("15.01.2025 10:00")
-
-
-def test_windows_cover_the_range_without_gaps() -> None:
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-    end = datetime(2025, 1, 5, 12, tzinfo=UTC)
-    planned = list(windows(start, end, timedelta(hours=24)))
-    assert planned[0].start == start
-    assert planned[-1].end == end
-    assert all(a.end == b.start for a, b in pairwise(planned))
-    assert len(planned) == 5
-    assert list(windows(end, end, timedelta(hours=1))) == []
 
 
 def test_object_ids_order_by_their_second() -> None:
@@ -114,12 +87,3 @@ def _response(retry_after: str | None) -> requests.Response:
     if retry_after is not None:
         response.headers["Retry-After"] = retry_after
     return response
-
-
-def test_retry_after_seconds_and_http_dates() -> None:
-    assert retry_after_seconds(_response("7")) == 7.0
-    assert retry_after_seconds(_response(None)) is None
-    assert retry_after_seconds(_response("soon")) is None
-    assert retry_after_seconds(None) is None
-    in_ten = format_datetime(datetime.now(UTC) + timedelta(seconds=10), usegmt=True)
-    assert 8.5 <= (retry_after_seconds(_response(in_ten)) or 0) <= 10

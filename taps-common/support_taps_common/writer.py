@@ -40,8 +40,12 @@ class RecordBatchingWriter(MsgSpecWriter):
         super().__init__(*args, **kwargs)
         self._pending = bytearray()
         self._schemas: dict[str, bytes] = {}
+        # The RECORD around each record: its start per stream, and its end (the version
+        # and time_extracted, to the millisecond) while the millisecond lasts.
+        self._prefixes: dict[str, bytes] = {}
         self._millisecond = -1
-        self._extracted_at = datetime.now(timezone.utc)
+        self._version: int | None = None
+        self._suffix = b""
         atexit.register(self._flush_at_exit)
 
     @override
@@ -62,16 +66,31 @@ class RecordBatchingWriter(MsgSpecWriter):
     def write_record(self, stream: str, record: dict[str, Any], version: int | None) -> None:
         """Write a RECORD exactly as the SDK would, without building a message object.
 
-        `time_extracted` is the time of writing, to the millisecond.
+        Only the record itself is encoded; `time_extracted` is the time of writing, to
+        the millisecond.
         """
-        message: dict[str, Any] = {"type": "RECORD", "stream": stream, "record": record}
-        if version is not None:
-            message["version"] = version
-        message["time_extracted"] = self._now()
-        _ENCODER.encode_into(message, self._pending, -1)
-        self._pending += b"\n"
-        if len(self._pending) >= FLUSH_BYTES:
+        pending = self._pending
+        pending += self._record_prefix(stream)
+        _ENCODER.encode_into(record, pending, -1)
+        pending += self._record_suffix(version)
+        if len(pending) >= FLUSH_BYTES:
             self.flush()
+
+    def _record_prefix(self, stream: str) -> bytes:
+        prefix = self._prefixes.get(stream)
+        if prefix is None:
+            encoded = _ENCODER.encode({"type": "RECORD", "stream": stream, "record": None})
+            prefix = self._prefixes[stream] = encoded[: -len(b"null}")]
+        return prefix
+
+    def _record_suffix(self, version: int | None) -> bytes:
+        millisecond = time.monotonic_ns() // 1_000_000
+        if millisecond != self._millisecond or version != self._version:
+            self._millisecond, self._version = millisecond, version
+            tail: dict[str, Any] = {} if version is None else {"version": version}
+            tail["time_extracted"] = datetime.now(timezone.utc)
+            self._suffix = b"," + _ENCODER.encode(tail)[1:] + b"\n"
+        return self._suffix
 
     def flush(self) -> None:
         """Send everything waiting to stdout."""
@@ -80,13 +99,6 @@ class RecordBatchingWriter(MsgSpecWriter):
             out.write(self._pending)
             out.flush()
             self._pending.clear()
-
-    def _now(self) -> datetime:
-        millisecond = time.monotonic_ns() // 1_000_000
-        if millisecond != self._millisecond:
-            self._millisecond = millisecond
-            self._extracted_at = datetime.now(timezone.utc)
-        return self._extracted_at
 
     def _flush_at_exit(self) -> None:
         if self._pending:

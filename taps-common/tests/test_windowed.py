@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import START, sync, toy_config, utc
+from conftest import START, Reply, ThingsStream, sync, toy_config, utc
 from support_taps_common.errors import InvalidStateError
 
 if TYPE_CHECKING:
     from conftest import ToyApi
+    from singer_sdk.helpers.types import Context, Record
 
 
 def bookmark(state: dict[str, object]) -> object:
@@ -125,3 +127,32 @@ def test_batch_mode_writes_no_state_ahead_of_its_batch_files(
     kinds = [m["type"] for m in run.messages if m["type"] in {"BATCH", "STATE"}]
     assert kinds[0] == "BATCH"
     assert kinds.count("BATCH") == 8  # 50 records, 7 a file
+
+
+def test_the_next_window_is_requested_while_this_one_is_written(
+    toy_api: ToyApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second_window = utc(START + timedelta(hours=6))
+    requested = threading.Event()
+    answer = toy_api.answer
+
+    def watch(path: str, query: dict[str, str], key: str | None) -> Reply:
+        if query.get("from") == second_window:
+            requested.set()
+        return answer(path, query, key)
+
+    monkeypatch.setattr(toy_api, "answer", watch)
+    waited: list[bool] = []
+    post_process = ThingsStream.post_process
+
+    def writing(self: ThingsStream, row: Record, context: Context | None = None) -> Record | None:
+        if row["id"] == 11:  # the first window's last thing: the second is asked for by now
+            waited.append(requested.wait(timeout=10))
+        return post_process(self, row, context)
+
+    monkeypatch.setattr(ThingsStream, "post_process", writing)
+
+    run = sync(toy_config(toy_api))
+
+    assert waited == [True]
+    assert [r["id"] for r in run.records()] == list(range(50))

@@ -48,7 +48,6 @@ class StreamInternals(RESTStream[Any]):
     """A REST stream with the suite's record path and, optionally, held bookmarks."""
 
     tap: Tap
-    """The tap this stream belongs to (set by `SupportStream`)."""
 
     holds_bookmark: ClassVar[bool] = False
     """Advance the bookmark once per checkpoint (`commit_held_bookmark`) instead of at

@@ -108,7 +108,7 @@ def toy_api() -> Iterator[ToyApi]:
     server.server_close()
 
 
-class ThingsStream(WindowedStream["ToyTap"]):
+class ThingsStream(WindowedStream):
     """Things by when they were updated, in windows of `window_hours`, paged."""
 
     name = "things"

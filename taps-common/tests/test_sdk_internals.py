@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 ROWS = [{"n": n, "name": f"row {n}", "tags": [{"t": n}]} for n in range(1, 6)]
 
 
-class RowsStream(SupportStream["RowsTap"]):
+class RowsStream(SupportStream):
     """Five rows, without HTTP; incremental on `n` unless `full_table`."""
 
     name = "rows"

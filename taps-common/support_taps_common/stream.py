@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 from singer_sdk.helpers.conform import TypeConformanceLevel
@@ -33,10 +33,8 @@ if TYPE_CHECKING:
     from support_taps_common.tap import SupportTap
     from support_taps_common.throttle import Throttle
 
-TapT = TypeVar("TapT", bound="SupportTap")
 
-
-class SupportStream(StreamInternals, Generic[TapT]):
+class SupportStream(StreamInternals):
     """A REST stream: one-line errors, Retry-After-aware retries, an optional throttle.
 
     A tap's base stream names its vendor and credential settings, and supplies the
@@ -58,10 +56,11 @@ class SupportStream(StreamInternals, Generic[TapT]):
     # would spend more time than the rest of the tap re-checking it.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
-    tap: TapT
+    tap: SupportTap
+    """The tap this stream belongs to (a tap's base stream declares its own tap class)."""
     _decoded: tuple[requests.Response, Any] | None = None
 
-    def __init__(self, tap: TapT, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, tap: SupportTap, *args: Any, **kwargs: Any) -> None:
         """A stream of `tap` (further arguments as for the SDK's `RESTStream`)."""
         super().__init__(tap, *args, **kwargs)
         self.tap = tap
