@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 TAPS := $(patsubst %/pyproject.toml,%,$(sort $(wildcard tap-*/pyproject.toml)))
 PACKAGES := taps-common $(TAPS)
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench lock clean
 
-$(BIN)/.installed: pyproject.toml $(foreach package,$(PACKAGES),$(package)/pyproject.toml)
+# The pinned development environment (requirements-dev.txt, from `make lock`).
+$(BIN)/.installed: requirements-dev.txt pyproject.toml $(foreach package,$(PACKAGES),$(package)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(foreach package,$(PACKAGES),-e ./$(package)) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 .meltano/.installed: meltano.yml $(BIN)/.installed
@@ -40,6 +41,11 @@ test: lint typecheck pytest
 # Not part of make test: minutes of work, and figures rather than pass/fail.
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
+
+# Re-pin the development environment after a dependency changes (uv comes with meltano).
+lock: $(BIN)/.installed
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.10 --no-header \
+		--output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .meltano output .bench
