@@ -99,7 +99,6 @@ class LookbackStream(ConpeekStream):
     """
 
     extra_query: ClassVar[dict[str, str]] = {}
-    _bounds: tuple[Window, str, str] | None = None
 
     @override
     @property
@@ -127,14 +126,8 @@ class LookbackStream(ConpeekStream):
         if when is None:
             msg = f"{self.name}: row {pk}={record[pk]!r} has {key} {value!r}, not a time"
             raise MalformedResponseError(msg)
-        start, end = self.bounds(window)
+        start, end = self.bounds_text(window)
         return (when, str(record[pk])) if start <= when < end else None
-
-    def bounds(self, window: Window) -> tuple[str, str]:
-        """The window's start and end in the output form."""
-        if self._bounds is None or self._bounds[0] is not window:
-            self._bounds = (window, iso(window.start), iso(window.end))
-        return self._bounds[1], self._bounds[2]
 
 
 class CdrDialogsStream(LookbackStream):

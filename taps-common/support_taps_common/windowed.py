@@ -49,6 +49,7 @@ class WindowedStream(SupportStream):
     depends on what `window_done` learnt from the one before."""
 
     _window: Window | None = None
+    _bounds: tuple[Window, str, str] | None = None
 
     @property
     def window_span(self) -> timedelta:
@@ -78,6 +79,20 @@ class WindowedStream(SupportStream):
     def bookmark_text(self, moment: datetime) -> str:
         """The replication key's value for `moment`, in the form the tap writes it."""
         raise NotImplementedError(f"{type(self).__name__} writes no time bookmark")
+
+    def bounds_text(self, window: Window) -> tuple[str, str]:
+        """`window`'s start and end as `bookmark_text` writes them, once per window.
+
+        For `place`: where the output form sorts as the instants do, a record's time
+        converted once is compared with these, and no datetime is built per record.
+        """
+        if self._bounds is None or self._bounds[0] is not window:
+            self._bounds = (
+                window,
+                self.bookmark_text(window.start),
+                self.bookmark_text(window.end),
+            )
+        return self._bounds[1], self._bounds[2]
 
     @property
     def window(self) -> Window:

@@ -7,7 +7,7 @@ import contextlib
 import sys
 import time
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
 from singer_sdk.contrib.msgspec import MsgSpecWriter, enc_hook
@@ -39,6 +39,7 @@ class RecordBatchingWriter(MsgSpecWriter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pending = bytearray()
+        self._stdout: BinaryIO | None = None
         self._schemas: dict[str, bytes] = {}
         # The RECORD around each record: its start per stream, and its end (the version
         # and time_extracted, to the millisecond) while the millisecond lasts.
@@ -52,7 +53,7 @@ class RecordBatchingWriter(MsgSpecWriter):
     def write_message(self, message: Message) -> None:
         line = bytes(self.format_message(message))  # the SDK reuses its buffer
         if message.type == SingerMessageType.RECORD:
-            self._pending += line
+            self._hold(line)
             if len(self._pending) >= FLUSH_BYTES:
                 self.flush()
             return
@@ -60,7 +61,7 @@ class RecordBatchingWriter(MsgSpecWriter):
             if self._schemas.get(message.stream) == line:
                 return
             self._schemas[message.stream] = line
-        self._pending += line
+        self._hold(line)
         self.flush()
 
     def write_record(self, stream: str, record: dict[str, Any], version: int | None) -> None:
@@ -69,8 +70,7 @@ class RecordBatchingWriter(MsgSpecWriter):
         Only the record itself is encoded; `time_extracted` is the time of writing, to
         the millisecond.
         """
-        pending = self._pending
-        pending += self._record_prefix(stream)
+        pending = self._hold(self._record_prefix(stream))
         _ENCODER.encode_into(record, pending, -1)
         pending += self._record_suffix(version)
         if len(pending) >= FLUSH_BYTES:
@@ -93,12 +93,20 @@ class RecordBatchingWriter(MsgSpecWriter):
         return self._suffix
 
     def flush(self) -> None:
-        """Send everything waiting to stdout."""
+        """Send everything waiting to the stdout it was written for."""
         if self._pending:
-            out = sys.stdout.buffer
+            out = self._stdout or sys.stdout.buffer
             out.write(self._pending)
             out.flush()
             self._pending.clear()
+        self._stdout = None
+
+    def _hold(self, data: bytes | bytearray) -> bytearray:
+        """Add `data` to what waits; the first of it fixes where it will go."""
+        if not self._pending:
+            self._stdout = sys.stdout.buffer  # what a caller redirected stdout to, then
+        self._pending += data
+        return self._pending
 
     def _flush_at_exit(self) -> None:
         if self._pending:
