@@ -50,3 +50,12 @@ def response_fields(properties: Iterable[str], extra: Iterable[str] = ()) -> str
         names.update(dict.fromkeys(REQUEST_NAMES.get(prop, (prop,))))
     names.update(dict.fromkeys(extra))
     return ",".join(name for name in names if name in REQUESTABLE)
+
+
+def response_fields_errors(names: Iterable[str]) -> list[str]:
+    """What is wrong with configured `response_fields`: names iovox does not return."""
+    unknown = [name for name in names if name not in REQUESTABLE]
+    if not unknown:
+        return []
+    listed = ", ".join(map(repr, unknown))
+    return [f"response_fields: {listed} not among iovox's response fields (see the tap's README)"]

@@ -41,7 +41,9 @@ class CallShaper:
             ValueError: For a value that is not what its field documents.
         """
         _rename_seconds(row)
-        record = {k: v for k, v in row.items() if k in self.known}
+        known = self.known
+        # Usually every field is known, and the row itself becomes the record.
+        record = row if known.issuperset(row) else {k: v for k, v in row.items() if k in known}
         record["id"] = _integer("id", record.get("id"))
         for name in ("call_start", "call_end"):
             record[name] = self._time(name, record.get(name))

@@ -1,24 +1,18 @@
-"""tap-iovox: settings, their validation, and the list of streams."""
+"""tap-iovox: settings, their checks, and the list of streams."""
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
-from zoneinfo import ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
-import requests
-from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from support_taps_common.settings import zone_errors
+from support_taps_common.tap import SupportTap
 from typing_extensions import override
 
-from tap_iovox.calls import CallsStream
-from tap_iovox.fields import REQUESTABLE
-from tap_iovox.times import AccountClock, parse_instant
-from tap_iovox.writer import RecordBatchingWriter
+from tap_iovox.fields import response_fields_errors
+from tap_iovox.streams import CallsStream
+from tap_iovox.times import AccountClock
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
@@ -27,11 +21,10 @@ MAX_PAGE_SIZE = 20_000
 """The documented maximum `limit`."""
 
 
-class TapIovox(Tap):
+class TapIovox(SupportTap):
     """Calls with their insights from iovox, incrementally with a lookback."""
 
     name = "tap-iovox"
-    message_writer_class = RecordBatchingWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -137,82 +130,14 @@ class TapIovox(Tap):
         return [CallsStream(self)]
 
     @cached_property
-    def end(self) -> datetime:
-        """End of the extracted range, to the second: `end_date`, or when the sync started."""
-        configured = self.config.get("end_date")
-        moment = parse_instant(configured) if configured else datetime.now(timezone.utc)
-        return moment.replace(microsecond=0)
-
-    @cached_property
-    def window_span(self) -> timedelta:
-        """Length of one window."""
-        return timedelta(days=int(self.config["window_days"]))
-
-    @cached_property
-    def lookback(self) -> timedelta:
-        """How far before the bookmark a run starts."""
-        return timedelta(days=int(self.config["lookback_days"]))
-
-    @cached_property
-    def page_size(self) -> int:
-        """Calls per request."""
-        return int(self.config["page_size"])
-
-    @cached_property
     def clock(self) -> AccountClock:
         """Reads and writes the account's zone-less times."""
         return AccountClock.named(str(self.config["timezone"]))
 
     @override
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = super()._validate_config(raise_errors=raise_errors)
-        if not errors:
-            errors = settings_errors(self.config)
-        if errors and raise_errors:
-            raise ConfigValidationError("Config validation failed", errors=errors)
-        return errors
-
-    @override
-    @classmethod
-    def invoke(cls, *args: Any, **kwargs: Any) -> None:
-        try:
-            super().invoke(*args, **kwargs)
-        except (FatalAPIError, RetriableAPIError, requests.RequestException) as error:
-            # One readable line, no traceback: these are about the API or settings.
-            cls.logger.error("%s", error)  # noqa: TRY400
-            sys.exit(1)
-
-
-def settings_errors(config: dict[str, Any] | Any) -> list[str]:  # noqa: ANN401
-    """What the JSON schema cannot check: dates, their order, the URL, zone and field names."""
-    errors = []
-    dates = {}
-    for name in ("start_date", "end_date"):
-        value = config.get(name)
-        if value is None:
-            continue
-        try:
-            dates[name] = parse_instant(str(value))
-        except ValueError:
-            errors.append(f"{name} {value!r} is not a date (yyyy-mm-dd) or an ISO-8601 date-time")
-    if len(dates) == 2 and dates["end_date"] <= dates["start_date"]:  # noqa: PLR2004
-        errors.append(
-            f"end_date ({config['end_date']}) must be after start_date ({config['start_date']})"
-        )
-    url = config.get("api_url")
-    parts = urlparse(str(url))
-    if url is not None and (parts.scheme not in {"http", "https"} or not parts.netloc):
-        errors.append(f"api_url {url!r} is not an http(s) URL")
-    zone = config.get("timezone")
-    if zone is not None:
-        try:
-            AccountClock.named(str(zone))
-        except (ZoneInfoNotFoundError, ValueError):
-            errors.append(f"timezone {zone!r} is not an IANA time zone (e.g. Europe/London)")
-    unknown = [name for name in config.get("response_fields") or () if name not in REQUESTABLE]
-    if unknown:
-        errors.append(
-            f"response_fields: {', '.join(map(repr, unknown))} not among iovox's response "
-            "fields (see the tap's README)"
-        )
-    return errors
+    def settings_errors(self) -> list[str]:
+        return [
+            *super().settings_errors(),
+            *zone_errors(self.config, "timezone", "Europe/London"),
+            *response_fields_errors(self.config.get("response_fields") or ()),
+        ]

@@ -1,14 +1,14 @@
-"""Times: settings, iovox's zone-less `YYYY-MM-DD HH:MM:SS` strings, windows, ISO-8601 output."""
+"""iovox's times: zone-less `YYYY-MM-DD HH:MM:SS` strings, and the tap's ISO-8601 output."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, NamedTuple
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from support_taps_common.times import parse_zone
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from datetime import tzinfo
 
 UTC = timezone.utc
@@ -17,36 +17,9 @@ ZONE_PADDING = timedelta(hours=3)
 """Widening of each request in a zone with daylight saving, beyond any clock change."""
 
 
-def parse_instant(value: str) -> datetime:
-    """Read a setting: a date (UTC midnight) or an ISO-8601 date-time (UTC without an offset).
-
-    Raises:
-        ValueError: If `value` is neither.
-    """
-    text = value.strip()
-    if len(text) == 10:  # noqa: PLR2004 (yyyy-mm-dd)
-        day = date.fromisoformat(text)
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return AccountClock(UTC).parse(text)
-
-
 def iso(moment: datetime) -> str:
     """The output form of an aware datetime: ISO-8601 in UTC, e.g. 2025-01-01T00:00:00+00:00."""
     return moment.astimezone(UTC).isoformat()
-
-
-class Window(NamedTuple):
-    """The half-open interval [start, end)."""
-
-    start: datetime
-    end: datetime
-
-
-def windows(start: datetime, end: datetime, span: timedelta) -> Iterator[Window]:
-    """Windows of `span` (the last one shorter) from `start` to `end`, with no gap."""
-    while start < end:
-        yield Window(start, min(start + span, end))
-        start += span
 
 
 @dataclass(frozen=True)
@@ -62,7 +35,7 @@ class AccountClock:
         Raises:
             ZoneInfoNotFoundError: If there is no such zone.
         """
-        return cls(UTC if name.upper() == "UTC" else ZoneInfo(name))
+        return cls(parse_zone(name))
 
     @property
     def padding(self) -> timedelta:

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from tests.conpeek.adapter import CONPEEK
+from tests.iovox.adapter import IOVOX
 
-ADAPTERS = [CONPEEK]
+ADAPTERS = [IOVOX, CONPEEK]

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 def test_killed_run_resumes_where_it_was(sandbox: Sandbox, tmp_path: Path) -> None:
     settings = config(sandbox, page_size=1000, lookback_days=1)
     hold = Hold()
-    sandbox.iovox.api.faults.inject(hold, path=CALLS, skip=10)  # the 11th window's request
+    # The 12th window's request: it goes out while the 11th window is written, when the
+    # tenth has been checkpointed.
+    sandbox.iovox.api.faults.inject(hold, path=CALLS, skip=11)
     tap = RunningTap(tap_command("tap-iovox", tmp_path, settings))
-    assert hold.reached.wait(timeout=60), "the tap never reached the 11th window"
+    assert hold.reached.wait(timeout=60), "the tap never reached the 12th window"
 
     before_kill = tap.kill_and_collect()
     hold.release()
