@@ -126,6 +126,14 @@ class SupportStream(StreamInternals):
         # retry_waits jitters its own waits, and never a wait that Retry-After asked for.
         return value
 
+    @override
+    def request_records(self, context: Context | None) -> Iterator[Record]:
+        try:
+            yield from super().request_records(context)
+        finally:
+            # The last page (its bytes and what they decoded to) need not outlive it.
+            self._decoded = None
+
     def json_body(self, response: requests.Response) -> Any:  # noqa: ANN401
         """The body parsed as JSON (once per response), or a `MalformedResponseError`."""
         if self._decoded is None or self._decoded[0] is not response:
