@@ -12,22 +12,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import quote
 
 from singer_sdk.exceptions import FatalAPIError
+from support_taps_common.times import parse_instant
+from support_taps_common.windowed import WindowedStream
+from support_taps_common.windows import local_day
 from typing_extensions import override
 
-from tap_dixa.api import DixaApiStream
+from tap_dixa.client import DixaApiStream
 from tap_dixa.fieldtypes import pivot
-from tap_dixa.incremental import WindowedStream
-from tap_dixa.timestamps import MILLISECOND, iso, parse_instant, utc_z
-from tap_dixa.windows import local_day
+from tap_dixa.timestamps import MILLISECOND, iso, utc_z
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from zoneinfo import ZoneInfo
+    from datetime import datetime, tzinfo
 
     import requests
-    from singer_sdk.helpers.types import Context
-
-    from tap_dixa.windows import Window
+    from singer_sdk.helpers.types import Context, Record
+    from support_taps_common.windows import Window
 
 MAX_ANALYTICS_PAGE_SIZE = 300
 """Dixa's own MCP client refuses a larger `pageLimit` for analytics; the API's limit is
@@ -44,9 +44,14 @@ class AnalyticsStream(DixaApiStream):
     max_page_limit = MAX_ANALYTICS_PAGE_SIZE
 
     @property
-    def zone(self) -> ZoneInfo:
-        """`analytics_timezone`, sent with every query."""
+    def zone(self) -> tzinfo:
+        """The zone of `analytics_timezone`."""
         return self.tap.analytics_zone
+
+    @property
+    def zone_name(self) -> str:
+        """`analytics_timezone`, sent with every query."""
+        return str(self.config["analytics_timezone"])
 
     def catalogue(self, kind: str) -> list[dict[str, Any]]:
         """The live "metrics" or "records" catalogue (read once per run)."""
@@ -86,11 +91,11 @@ class AnalyticsCatalogueStream(AnalyticsStream):
         entries = list(self.request_records(None))
         for entry in entries:
             if not isinstance(entry.get("id"), str):
-                raise self.malformed_record(entry, ValueError("a catalogue entry without an id"))
+                raise self.malformed_record(entry, "a catalogue entry without an id")
         return entries
 
     @override
-    def get_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
+    def get_records(self, context: Context | None) -> Iterator[Record]:
         yield from self.entries
 
 
@@ -109,15 +114,17 @@ class AnalyticsRecordsCatalogueStream(AnalyticsCatalogueStream):
 
 
 class AnalyticsFilterValuesStream(AnalyticsStream):
-    """The values of every filter attribute the catalogues name."""
+    """The values of every filter attribute the catalogues name, one partition each."""
 
     name = "analytics_filter_values"
-    path = "/v1/analytics/filter/{attribute_path}"
+    path = "/v1/analytics/filter/{attribute}"
     primary_keys: ClassVar[tuple[str, ...]] = ("attribute", "value")
     paged = True
+    state_partitioning_keys: ClassVar[list[str]] = []  # a full table: no state per attribute
 
     @override
-    def get_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
+    @property
+    def partitions(self) -> list[dict[str, Any]]:
         attributes = {
             str(f.get("filterAttribute"))
             for kind in ("metrics", "records")
@@ -125,13 +132,20 @@ class AnalyticsFilterValuesStream(AnalyticsStream):
             for f in entry.get("filters") or ()
             if isinstance(f, dict) and f.get("filterAttribute")
         }
-        for attribute in sorted(attributes):
-            path = {"attribute_path": quote(attribute, safe="")}
-            for item in self.request_records(path):
-                yield {**item, "attribute": attribute}
+        return [{"attribute": attribute} for attribute in sorted(attributes)]
+
+    @override
+    def get_url(self, context: Context | None) -> str:
+        # The SDK escapes only `/` in a path value; an attribute is one path segment.
+        attribute = quote(str((context or {})["attribute"]), safe="")
+        return self.url_base + self.path.replace("{attribute}", attribute)
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        return super().post_process({**row, "attribute": (context or {})["attribute"]}, context)
 
 
-class AnalyticsDataStream(AnalyticsStream):
+class AnalyticsDataStream(AnalyticsStream, WindowedStream):
     """Data of every id in one catalogue (or the configured ones), with state per id."""
 
     http_method = "POST"
@@ -144,8 +158,12 @@ class AnalyticsDataStream(AnalyticsStream):
         key = f"{self.catalogue_kind[:-1]}_id"
         return [{key: catalogue_id} for catalogue_id in self.catalogue_ids(self.catalogue_kind)]
 
+    def period_filter(self, start: datetime, end: datetime) -> dict[str, str]:
+        """An Interval from `start` to `end`, for the body's `periodFilter`."""
+        return {"_type": "Interval", "start": utc_z(start), "end": utc_z(end)}
 
-class AnalyticsRecordsStream(AnalyticsDataStream, WindowedStream):
+
+class AnalyticsRecordsStream(AnalyticsDataStream):
     """Unaggregated rows of every record type, by their primary timestamp."""
 
     name = "analytics_records"
@@ -156,47 +174,52 @@ class AnalyticsRecordsStream(AnalyticsDataStream, WindowedStream):
     paged = True
 
     @override
-    @cached_property
+    @property
     def window_span(self) -> timedelta:
         return timedelta(days=int(self.config["analytics_window_days"]))
 
     @override
     def prepare_request_payload(self, context: Context | None, next_page_token: Any) -> Any:
-        query = context or {}
-        period = {"_type": "Interval", "start": query["start"], "end": query["end"]}
-        return {"id": query["record_id"], "periodFilter": period, "timezone": self.zone.key}
-
-    @override
-    def window_records(self, window: Window, context: Context | None) -> list[dict[str, Any]]:
-        record_id = (context or {})["record_id"]
         # Interval bounds may or may not be inclusive: ask for a millisecond more, keep
         # [start, end).
-        query = {
-            "record_id": record_id,
-            "start": utc_z(window.start - MILLISECOND),
-            "end": utc_z(window.end),
+        window = self.window
+        return {
+            "id": (context or {})["record_id"],
+            "periodFilter": self.period_filter(window.start - MILLISECOND, window.end),
+            "timezone": self.zone_name,
         }
-        found = []
-        for row in self.request_records(query):
+
+    @override
+    def request_window(self, window: Window, context: Context | None) -> Iterator[Record]:
+        record_id = (context or {})["record_id"]
+        for row in super().request_window(window, context):
             try:
-                record = pivot(row, record_id)
+                yield pivot(row, record_id)
             except ValueError as error:
                 raise self.malformed_record(row, error) from None
-            if window.start <= record["primaryTimestamp"] < window.end:
-                found.append(record)  # post_process writes primaryTimestamp out
-        found.sort(key=lambda r: (r["primaryTimestamp"], r["row_key"]))
-        return found
+
+    @override
+    def place(self, record: Record, window: Window) -> tuple[datetime, str] | None:
+        at: datetime = record["primaryTimestamp"]  # post_process writes it out
+        return (at, record["row_key"]) if window.start <= at < window.end else None
+
+    @override
+    def bookmark_text(self, moment: datetime) -> str:
+        return iso(moment)
 
 
 class AnalyticsMetricsDailyStream(AnalyticsDataStream):
-    """Every measure of every metric for each whole day in `analytics_timezone`."""
+    """Every measure of every metric for each whole day in `analytics_timezone`.
+
+    Each day is a window: its request, its rows, then a checkpoint with the day as the
+    bookmark.
+    """
 
     name = "analytics_metrics_daily"
     path = "/v1/analytics/metrics"
     catalogue_kind = "metrics"
     primary_keys: ClassVar[tuple[str, ...]] = ("metric_id", "day", "timezone", "measure")
     replication_key = "day"
-    is_sorted = True
 
     @cached_property
     def measures(self) -> dict[str, list[str]]:
@@ -209,52 +232,10 @@ class AnalyticsMetricsDailyStream(AnalyticsDataStream):
         }
 
     @override
-    def get_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
-        metric_id = (context or {})["metric_id"]
-        for day in self._days(context):
-            window = local_day(day, self.zone)
-            query = {
-                "metric_id": metric_id,
-                "start": utc_z(window.start),
-                # Dixa's own example ends an interval at 23:59:59: the end is inclusive.
-                "end": utc_z(window.end - MILLISECOND),
-            }
-            for aggregate in self.request_records(query):
-                yield {
-                    "metric_id": metric_id,
-                    "day": day.isoformat(),
-                    "timezone": self.zone.key,
-                    "measure": aggregate.get("measure"),
-                    "value": aggregate.get("value"),
-                    "period_start": iso(window.start),
-                    "period_end": iso(window.end),
-                }
-            self._write_state_message()
+    def window_plan(self, context: Context | None) -> list[Window]:
+        return [local_day(day, self.zone) for day in self.days(context)]
 
-    @override
-    def prepare_request_payload(self, context: Context | None, next_page_token: Any) -> Any:
-        query = context or {}
-        body: dict[str, Any] = {
-            "id": query["metric_id"],
-            "periodFilter": {"_type": "Interval", "start": query["start"], "end": query["end"]},
-            "timezone": self.zone.key,
-        }
-        if measures := self.measures.get(query["metric_id"]):
-            body["aggregations"] = measures
-        return body
-
-    @override
-    def parse_response(self, response: requests.Response) -> Iterator[dict[str, Any]]:
-        data = self.envelope(response)
-        aggregates = data.get("aggregates") if isinstance(data, dict) else None
-        if not isinstance(aggregates, list):
-            raise self.malformed(response, 'expected {"data": {"aggregates": [...]}}')
-        for aggregate in aggregates:
-            if not isinstance(aggregate, dict) or not isinstance(aggregate.get("measure"), str):
-                raise self.malformed(response, f"expected measures, got {aggregate!r}")
-            yield aggregate
-
-    def _days(self, context: Context | None) -> Iterator[date]:
+    def days(self, context: Context | None) -> Iterator[date]:
         """Whole days from start_date (or the bookmark's day) to the last one that ended."""
         start = str(self.config["start_date"])
         first = (
@@ -270,3 +251,45 @@ class AnalyticsMetricsDailyStream(AnalyticsDataStream):
         while day <= last:
             yield day
             day += timedelta(days=1)
+
+    @override
+    def window_records(self, window: Window, context: Context | None) -> list[Record]:
+        metric_id = (context or {})["metric_id"]
+        day = window.start.astimezone(self.zone).date().isoformat()
+        return [
+            {
+                "metric_id": metric_id,
+                "day": day,
+                "timezone": self.zone_name,
+                "measure": aggregate.get("measure"),
+                "value": aggregate.get("value"),
+                "period_start": iso(window.start),
+                "period_end": iso(window.end),
+            }
+            for aggregate in self.request_window(window, context)
+        ]
+
+    @override
+    def prepare_request_payload(self, context: Context | None, next_page_token: Any) -> Any:
+        metric_id = (context or {})["metric_id"]
+        # Dixa's own example ends an interval at 23:59:59: the end is inclusive.
+        window = self.window
+        body: dict[str, Any] = {
+            "id": metric_id,
+            "periodFilter": self.period_filter(window.start, window.end - MILLISECOND),
+            "timezone": self.zone_name,
+        }
+        if measures := self.measures.get(metric_id):
+            body["aggregations"] = measures
+        return body
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterator[Record]:
+        data = self.envelope(response)
+        aggregates = data.get("aggregates") if isinstance(data, dict) else None
+        if not isinstance(aggregates, list):
+            raise self.malformed(response, 'expected {"data": {"aggregates": [...]}}')
+        for aggregate in aggregates:
+            if not isinstance(aggregate, dict) or not isinstance(aggregate.get("measure"), str):
+                raise self.malformed(response, f"expected measures, got {aggregate!r}")
+            yield aggregate

@@ -1,48 +1,45 @@
-"""Streams of the Dixa Exports API: conversations and messages, read in time windows."""
+"""Streams of the Dixa Exports API: conversations and messages, one request per window."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from functools import cached_property
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.authenticators import BearerTokenAuthenticator
+from support_taps_common.windowed import WindowedStream
 from typing_extensions import override
 
-from tap_dixa.incremental import WindowedStream
-from tap_dixa.timestamps import epoch_ms_time_to_iso, to_epoch_ms
+from tap_dixa.client import DixaStream
+from tap_dixa.timestamps import MILLISECOND, epoch_ms_to_iso, iso, to_epoch_ms
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from datetime import datetime
 
     import requests
-    from singer_sdk.helpers.types import Context
-
-    from tap_dixa.throttle import Throttle
-    from tap_dixa.windows import Window
+    from singer_sdk.helpers.types import Context, Record
+    from support_taps_common.throttle import Throttle
+    from support_taps_common.windows import Window
 
 MAX_QUERY_SPAN = timedelta(days=31)
 """The API refuses a query whose `_after`..`_before` span exceeds 31 days."""
 
-# The API does not say whether `_after`/`_before` are inclusive. Asking for
-# (start - 1 ms, end) covers [start, end) under every reading; records outside
-# [start, end) are then dropped, so a boundary record lands in exactly one window.
-OVERLAP = timedelta(milliseconds=1)
 
+class ExportStream(DixaStream, WindowedStream):
+    """An export endpoint, read one window (one request, a bare JSON array) at a time.
 
-class ExportStream(WindowedStream):
-    """An export endpoint, read one window (one request) at a time."""
+    The API does not say whether `_after`/`_before` are inclusive. Asking for
+    (start - 1 ms, end) covers [start, end) under every reading; records outside
+    [start, end) are then left out, so a boundary record lands in exactly one window.
+    """
 
     window_field: ClassVar[str]
     """`updated` for `updated_after`/`updated_before` and the `updated_at` key."""
 
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
-
-    @override
-    @property
-    def url_base(self) -> str:
-        return str(self.config["exports_api_url"]).rstrip("/")
+    api_url_setting = "exports_api_url"
+    _epoch_ms_bounds: tuple[Window, int, int] | None = None
 
     @override
     @property
@@ -59,42 +56,54 @@ class ExportStream(WindowedStream):
         return None
 
     @override
-    @cached_property
+    @property
     def window_span(self) -> timedelta:
-        """Configured window length, kept within the API's 31 days including overlap."""
-        return min(timedelta(days=int(self.config["window_days"])), MAX_QUERY_SPAN - OVERLAP)
+        # With the millisecond asked before it, a window stays within the API's 31 days.
+        return min(timedelta(days=int(self.config["window_days"])), MAX_QUERY_SPAN - MILLISECOND)
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        window = context or {}
+        start_ms, end_ms = self.bounds_ms(self.window)
         return {
-            f"{self.window_field}_after": window.get("after_ms"),
-            f"{self.window_field}_before": window.get("before_ms"),
+            f"{self.window_field}_after": start_ms - 1,
+            f"{self.window_field}_before": end_ms,
         }
 
     @override
-    def window_records(self, window: Window, context: Context | None) -> list[dict[str, Any]]:
-        key = self.window_field + "_at"
-        start_ms, end_ms = to_epoch_ms(window.start), to_epoch_ms(window.end)
-        request = {"after_ms": start_ms - 1, "before_ms": end_ms}
-        records = [
-            record
-            for record in self.request_records(request)
-            if type(record.get(key)) is int and start_ms <= record[key] < end_ms
-        ]
-        records.sort(key=itemgetter(key, "id"))
-        return records
-
-    @override
-    def parse_response(self, response: requests.Response) -> Iterator[dict[str, Any]]:
+    def parse_response(self, response: requests.Response) -> Iterator[Record]:
         body = self.json_body(response)
         if not isinstance(body, list):
             raise self.malformed(response, f"expected a JSON array, got {type(body).__name__}")
         yield from self.objects(response, body)
 
     @override
-    def time_to_iso(self, value: Any) -> Any:
-        return epoch_ms_time_to_iso(value)
+    def place(self, record: Record, window: Window) -> tuple[int, Any] | None:
+        # A record without its epoch-ms key cannot be placed in any window: left out.
+        value = record.get(self.time_key)
+        start_ms, end_ms = self.bounds_ms(window)
+        if type(value) is int and start_ms <= value < end_ms:
+            return value, record.get("id")
+        return None
+
+    @cached_property
+    def time_key(self) -> str:
+        """The replication key, in epoch milliseconds as the API sends it."""
+        return str(self.replication_key)
+
+    def bounds_ms(self, window: Window) -> tuple[int, int]:
+        """The window's start and end in epoch milliseconds."""
+        if self._epoch_ms_bounds is None or self._epoch_ms_bounds[0] is not window:
+            self._epoch_ms_bounds = (window, to_epoch_ms(window.start), to_epoch_ms(window.end))
+        return self._epoch_ms_bounds[1], self._epoch_ms_bounds[2]
+
+    @override
+    def bookmark_text(self, moment: datetime) -> str:
+        return iso(moment)
+
+    @override
+    @staticmethod
+    def time_to_iso(value: Any) -> Any:
+        return epoch_ms_to_iso(value) if type(value) is int else value
 
 
 class ConversationsStream(ExportStream):

@@ -16,15 +16,14 @@ from typing_extensions import override
 
 if TYPE_CHECKING:
     import requests
-
-    from tap_dixa.client import MalformedResponseError
+    from support_taps_common.errors import MalformedResponseError
 
 
 class PagedStream(Protocol):
     """What the paginator needs from its stream."""
 
-    def page_body(self, response: requests.Response) -> Any:  # noqa: ANN401
-        """The parsed body of a response."""
+    def json_body(self, response: requests.Response) -> Any:  # noqa: ANN401
+        """The body of a response, as the stream decoded it."""
         ...
 
     def malformed(self, response: requests.Response, problem: str) -> MalformedResponseError:
@@ -43,7 +42,7 @@ class PageKeyPaginator(BaseAPIPaginator[str | None]):
     @override
     def get_next(self, response: requests.Response) -> str | None:
         try:
-            key = next_page_key(self._stream.page_body(response))
+            key = next_page_key(self._stream.json_body(response))
         except ValueError as error:
             raise self._stream.malformed(response, str(error)) from None
         if key is not None and key == self.current_value:

@@ -1,32 +1,27 @@
-"""tap-dixa: settings, their validation, and the list of streams."""
+"""tap-dixa: settings, their checks, and the list of streams."""
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
-import requests
-from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from support_taps_common.settings import zone_errors
+from support_taps_common.tap import SupportTap
+from support_taps_common.throttle import Throttle
+from support_taps_common.times import parse_zone
 from typing_extensions import override
 
 from tap_dixa import analytics, v1
 from tap_dixa.analytics import MAX_ANALYTICS_PAGE_SIZE
-from tap_dixa.api import MAX_PAGE_SIZE
+from tap_dixa.client import MAX_PAGE_SIZE
 from tap_dixa.exports import ConversationsStream, MessagesStream
-from tap_dixa.throttle import Throttle
-from tap_dixa.timestamps import parse_instant
-from tap_dixa.writer import RecordBatchingWriter
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from singer_sdk import Stream
 
-URL_SETTINGS = ("exports_api_url", "api_url")
 ID_LIST_SETTINGS = ("analytics_record_ids", "analytics_metric_ids")
 STREAM_TYPES = (
     ConversationsStream,
@@ -49,7 +44,7 @@ STREAM_TYPES = (
 )
 
 
-class TapDixa(Tap):
+class TapDixa(SupportTap):
     """Everything a support-analytics warehouse wants from Dixa, incrementally.
 
     Conversations and messages (Exports API), the activity log and reference data
@@ -57,7 +52,7 @@ class TapDixa(Tap):
     """
 
     name = "tap-dixa"
-    message_writer_class = RecordBatchingWriter
+    url_settings = ("exports_api_url", "api_url")
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -203,12 +198,6 @@ class TapDixa(Tap):
         return [stream_type(self) for stream_type in STREAM_TYPES]
 
     @cached_property
-    def end_date(self) -> datetime:
-        """End of the extracted range: `end_date`, or the time of the first call."""
-        configured = self.config.get("end_date")
-        return parse_instant(configured) if configured else datetime.now(timezone.utc)
-
-    @cached_property
     def exports_throttle(self) -> Throttle:
         """One request budget for every Exports API stream, as the limit is per token."""
         return Throttle(int(self.config["max_requests_per_minute"]))
@@ -219,65 +208,18 @@ class TapDixa(Tap):
         return Throttle(int(self.config["max_requests_per_second"]), period=1.0)
 
     @cached_property
-    def analytics_zone(self) -> ZoneInfo:
-        """The zone of analytics days (validated with the other settings)."""
-        return ZoneInfo(str(self.config["analytics_timezone"]))
+    def analytics_zone(self) -> tzinfo:
+        """The zone of analytics days (checked with the other settings)."""
+        return parse_zone(str(self.config["analytics_timezone"]))
 
     @override
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = super()._validate_config(raise_errors=raise_errors)
-        if not errors:
-            errors = settings_errors(self.config)
-        if errors and raise_errors:
-            raise ConfigValidationError("Config validation failed", errors=errors)
-        return errors
-
-    @override
-    @classmethod
-    def invoke(cls, *args: Any, **kwargs: Any) -> None:
-        try:
-            super().invoke(*args, **kwargs)
-        except (FatalAPIError, RetriableAPIError, requests.RequestException) as error:
-            # One readable line, no traceback: these are about the API or settings.
-            cls.logger.error("%s", error)  # noqa: TRY400
-            sys.exit(1)
-
-
-def settings_errors(config: dict[str, Any] | Any) -> list[str]:  # noqa: ANN401
-    """What the JSON schema cannot check: dates that parse, their order, real URLs."""
-    errors = []
-    dates = {}
-    for name in ("start_date", "end_date"):
-        value = config.get(name)
-        if value is None:
-            continue
-        try:
-            dates[name] = parse_instant(str(value))
-        except ValueError:
-            errors.append(f"{name} {value!r} is not a date (yyyy-mm-dd) or an ISO-8601 date-time")
-    if len(dates) == 2 and dates["end_date"] <= dates["start_date"]:  # noqa: PLR2004
-        errors.append(
-            f"end_date ({config['end_date']}) must be after start_date ({config['start_date']})"
-        )
-    for name in URL_SETTINGS:
-        value = config.get(name)
-        url = urlparse(str(value))
-        if value is not None and (url.scheme not in {"http", "https"} or not url.netloc):
-            errors.append(f"{name} {value!r} is not an http(s) URL")
-    zone = config.get("analytics_timezone")
-    if zone is not None and not _is_zone(str(zone)):
-        errors.append(f"analytics_timezone {zone!r} is not an IANA time zone (e.g. Europe/Paris)")
-    errors.extend(
-        f"{name} is empty: leave it out to read every id in the catalogue"
-        for name in ID_LIST_SETTINGS
-        if config.get(name) == []
-    )
-    return errors
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    def settings_errors(self) -> list[str]:
+        return [
+            *super().settings_errors(),
+            *zone_errors(self.config, "analytics_timezone", "Europe/Paris"),
+            *(
+                f"{name} is empty: leave it out to read every id in the catalogue"
+                for name in ID_LIST_SETTINGS
+                if self.config.get(name) == []
+            ),
+        ]

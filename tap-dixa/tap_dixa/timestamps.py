@@ -1,37 +1,21 @@
-"""Time conversions: config values, the APIs' time forms and the ISO-8601 UTC output."""
+"""Dixa's times: the Exports API's epoch milliseconds, the Dixa API's java.time text.
+
+Every time leaves the tap in one form, ISO-8601 UTC with milliseconds:
+`2025-01-01T00:00:00.000+00:00`.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+UTC = timezone.utc
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MILLISECOND = timedelta(milliseconds=1)
-
-
-def parse_instant(value: str) -> datetime:
-    """Read a date (UTC midnight) or an ISO-8601 date-time (UTC when it has no offset).
-
-    Raises:
-        ValueError: If `value` is neither.
-    """
-    text = value.strip()
-    if len(text) == 10:  # noqa: PLR2004 (yyyy-mm-dd)
-        day = date.fromisoformat(text)
-        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+SECOND = timedelta(seconds=1)
 
 
 def to_epoch_ms(moment: datetime) -> int:
@@ -65,7 +49,12 @@ def epoch_ms_to_iso(milliseconds: int) -> str:
 
 def iso(moment: datetime) -> str:
     """The output form of an aware datetime, in UTC with milliseconds."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def utc_z(moment: datetime, timespec: str = "milliseconds") -> str:
+    """`2025-01-01T00:00:00.000Z`: how requests to the Dixa API write times."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
 
 
 def parse_api_instant(text: str) -> datetime:
@@ -84,7 +73,7 @@ def parse_api_instant(text: str) -> datetime:
         raise ValueError(msg)
     year, month, day, hour, minute, second, fraction, offset, zone = match.groups()
     if offset in {"Z", "z"} or (not offset and not zone):
-        zone_info: tzinfo = timezone.utc
+        zone_info: tzinfo = UTC
     elif offset:
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
@@ -99,58 +88,11 @@ def parse_api_instant(text: str) -> datetime:
         int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
         int((fraction or "").ljust(6, "0")[:6]), tzinfo=zone_info,
     )  # fmt: skip
-    return moment if zone_info is timezone.utc else moment.astimezone(timezone.utc)
-
-
-def utc_z(moment: datetime, timespec: str = "milliseconds") -> str:
-    """`2025-01-01T00:00:00.000Z`: how requests to the Dixa API write times."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
-
-
-@dataclass(frozen=True)
-class TimeFields:
-    """Where a stream's schema declares date-times, which the API sends in its own form.
-
-    Top-level fields, and fields of top-level objects or of objects in top-level
-    arrays (e.g. ratings[]).
-    """
-
-    top_level: tuple[str, ...]
-    nested: tuple[tuple[str, tuple[str, ...]], ...]
-
-    @classmethod
-    def from_schema(cls, schema: Mapping[str, Any]) -> TimeFields:
-        """Find every `format: date-time` property, at the top level or one level in."""
-        properties: Mapping[str, Any] = schema.get("properties", {})
-        nested = []
-        for name, prop in properties.items():
-            inner = prop.get("items", prop).get("properties", {})
-            fields = tuple(k for k, v in inner.items() if _is_datetime(v))
-            if fields:
-                nested.append((name, fields))
-        return cls(
-            top_level=tuple(k for k, v in properties.items() if _is_datetime(v)),
-            nested=tuple(nested),
-        )
-
-    def convert(self, record: dict[str, Any], to_iso: Callable[[Any], Any]) -> dict[str, Any]:
-        """Replace every time value with `to_iso(value)` (None stays None), in place."""
-        _convert(record, self.top_level, to_iso)
-        for name, fields in self.nested:
-            value = record.get(name)
-            for item in value if isinstance(value, list) else (value,):
-                if isinstance(item, dict):
-                    _convert(item, fields, to_iso)
-        return record
-
-
-def epoch_ms_time_to_iso(value: Any) -> Any:  # noqa: ANN401
-    """Epoch-ms integers as ISO-8601 UTC; anything else as it is."""
-    return epoch_ms_to_iso(value) if type(value) is int else value
+    return moment if zone_info is UTC else moment.astimezone(UTC)
 
 
 def api_time_to_iso(value: Any) -> Any:  # noqa: ANN401
-    """Dixa API time strings (or times already parsed) as ISO-8601 UTC; the rest as is.
+    """A Dixa API time string (or a time already parsed) in the output form; the rest as is.
 
     Raises:
         ValueError: For a string that is not a time.
@@ -158,17 +100,6 @@ def api_time_to_iso(value: Any) -> Any:  # noqa: ANN401
     if isinstance(value, str):
         return iso(parse_api_instant(value))
     return iso(value) if isinstance(value, datetime) else value
-
-
-def _convert(record: dict[str, Any], fields: tuple[str, ...], to_iso: Callable[[Any], Any]) -> None:
-    for name in fields:
-        value = record.get(name)
-        if value is not None:
-            record[name] = to_iso(value)
-
-
-def _is_datetime(prop: Mapping[str, Any]) -> bool:
-    return prop.get("format") == "date-time"
 
 
 _API_TIME = re.compile(

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from support_taps_common.times import whole_second
+from support_taps_common.windowed import WindowedStream
 from typing_extensions import override
 
-from tap_dixa.api import DixaApiStream
-from tap_dixa.incremental import WindowedStream
-from tap_dixa.timestamps import parse_api_instant, utc_z
+from tap_dixa.client import DixaApiStream
+from tap_dixa.timestamps import SECOND, iso, parse_api_instant, utc_z
 
 if TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
+    from datetime import datetime
 
-    from tap_dixa.windows import Window
-
-SECOND = timedelta(seconds=1)
+    from singer_sdk.helpers.types import Context, Record
+    from support_taps_common.windows import Window
 
 
 class ActivityLogsStream(DixaApiStream, WindowedStream):
@@ -30,33 +29,35 @@ class ActivityLogsStream(DixaApiStream, WindowedStream):
     paged = True
 
     @override
-    @cached_property
+    @property
     def window_span(self) -> timedelta:
         return timedelta(days=int(self.config["activity_log_window_days"]))
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        return {**super().get_url_params(context, next_page_token), **(context or {})}
-
-    @override
-    def window_records(self, window: Window, context: Context | None) -> list[dict[str, Any]]:
         # The bounds' inclusivity is undocumented and singer-io's whole seconds are the
         # proven format: ask for a second more on each side, keep [start, end).
-        request = {
-            "fromDatetime": utc_z(window.start.replace(microsecond=0) - SECOND, "seconds"),
-            "toDatetime": utc_z(window.end.replace(microsecond=0) + SECOND, "seconds"),
+        window = self.window
+        return {
+            **super().get_url_params(context, next_page_token),
+            "fromDatetime": utc_z(whole_second(window.start) - SECOND, "seconds"),
+            "toDatetime": utc_z(whole_second(window.end) + SECOND, "seconds"),
         }
-        found = []
-        for record in self.request_records(request):
-            try:
-                at = parse_api_instant(str(record["activityTimestamp"]))
-            except (KeyError, ValueError) as error:
-                raise self.malformed_record(record, error) from None
-            if window.start <= at < window.end:
-                record["activityTimestamp"] = at  # post_process writes it out once
-                found.append(record)
-        found.sort(key=lambda r: (r["activityTimestamp"], str(r.get("id"))))
-        return found
+
+    @override
+    def place(self, record: Record, window: Window) -> tuple[datetime, str] | None:
+        try:
+            at = parse_api_instant(str(record["activityTimestamp"]))
+        except (KeyError, ValueError) as error:
+            raise self.malformed_record(record, error) from None
+        if not window.start <= at < window.end:
+            return None
+        record["activityTimestamp"] = at  # post_process writes it out once
+        return at, str(record.get("id"))
+
+    @override
+    def bookmark_text(self, moment: datetime) -> str:
+        return iso(moment)
 
 
 class ReferenceStream(DixaApiStream):
@@ -88,7 +89,7 @@ class ParentStream(ReferenceStream):
     """The context key, e.g. `queue_id`, that names a record to its members."""
 
     @override
-    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
+    def get_child_context(self, record: Record, context: Context | None) -> Context:
         return {self.child_key: record["id"]}
 
 
@@ -98,7 +99,7 @@ class MembersStream(ReferenceStream):
     state_partitioning_keys: ClassVar[list[str]] = []  # one state for all, none per parent
 
     @override
-    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         key = cast("type[ParentStream]", self.parent_stream_type).child_key
         return super().post_process({**row, key: (context or {})[key]}, context)
 
@@ -158,7 +159,7 @@ class ContactEndpointsStream(ReferenceStream):
     path = "/v1/contact-endpoints"
 
     @override
-    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         # The API identifies an endpoint by its address or number (GET .../{id}).
         endpoint_id = row.get("address") or row.get("number")
         return super().post_process({**row, "id": endpoint_id}, context)

@@ -15,6 +15,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Keys:
+    """A stream's primary key, and its replication key with that key's JSON Schema format."""
+
+    primary: tuple[str, ...]
+    replication: str | None = None
+    format: str | None = "date-time"
+    """`date-time` for times, `date` for days, None for an id."""
+
+
+@dataclass(frozen=True)
 class FaultTarget:
     """Where faults strike: a stream, the path it reads, the API serving it, and its truth.
 
@@ -58,8 +68,8 @@ class TapAdapter:
     tap_class: type[Tap]
     config: Callable[..., dict[str, Any]]
     """Settings for a sandbox (with keyword overrides) that read all its data."""
-    keys: dict[str, tuple[tuple[str, ...], str | None]]
-    """Every stream, with its primary key and replication key, as its README documents."""
+    keys: dict[str, Keys]
+    """Every stream, with its keys as its README documents them."""
     secrets: tuple[str, ...]
     apis: Callable[[Sandbox], list[Api]]
     """Every sandbox API the tap may call."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conpeek.adapter import CONPEEK
+from tests.dixa.adapter import DIXA
 from tests.iovox.adapter import IOVOX
 
-ADAPTERS = [IOVOX, CONPEEK]
+ADAPTERS = [DIXA, IOVOX, CONPEEK]

@@ -40,20 +40,21 @@ def _metadata(entry: dict[str, Any], *breadcrumb: str) -> dict[str, Any]:
 def test_every_stream_declares_its_keys_and_they_are_automatic(adapter: TapAdapter) -> None:
     entries = {entry["tap_stream_id"]: entry for entry in discovered(adapter.name)["streams"]}
     assert set(entries) == adapter.streams
-    for name, (primary_key, replication_key) in adapter.keys.items():
+    for name, keys in adapter.keys.items():
         entry, root = entries[name], _metadata(entries[name])
-        assert root["table-key-properties"] == list(primary_key), name
+        assert root["table-key-properties"] == list(keys.primary), name
         assert root["selected-by-default"] is True
-        for key in primary_key:
+        for key in keys.primary:
             assert _metadata(entry, key)["inclusion"] == "automatic", (name, key)
-        if replication_key is None:
+        if keys.replication is None:
             assert "replication-key" not in root, name
             assert entry["replication_method"] == "FULL_TABLE", name
             continue
-        assert root["replication-key"] == replication_key, name
-        assert root["valid-replication-keys"] == [replication_key]
+        assert root["replication-key"] == keys.replication, name
+        assert root["valid-replication-keys"] == [keys.replication]
         assert entry["replication_method"] == "INCREMENTAL"
-        assert _metadata(entry, replication_key)["inclusion"] == "automatic", name
+        assert _metadata(entry, keys.replication)["inclusion"] == "automatic", name
+        assert entry["schema"]["properties"][keys.replication].get("format") == keys.format
 
 
 def test_a_deselected_stream_is_never_requested(adapter: TapAdapter, sandbox: Sandbox) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tap_conpeek.tap import TapConpeek
 
 from sandbox.conpeek import Readings
-from tests.conformance.adapter import FaultTarget, MainStream, TapAdapter
+from tests.conformance.adapter import FaultTarget, Keys, MainStream, TapAdapter
 from tests.conpeek.helpers import DIALOGS, STATISTICS, config, truth
 
 CONPEEK = TapAdapter(
@@ -13,9 +13,9 @@ CONPEEK = TapAdapter(
     tap_class=TapConpeek,
     config=config,
     keys={
-        "conversation_statistics_opened": (("id",), "id"),
-        "cdr_dialogs": (("dialog_uuid",), "start_time"),
-        "callbacks": (("id",), "created_date"),
+        "conversation_statistics_opened": Keys(("id",), "id", format=None),
+        "cdr_dialogs": Keys(("dialog_uuid",), "start_time"),
+        "callbacks": Keys(("id",), "created_date"),
     },
     secrets=("api_key",),
     apis=lambda sandbox: [sandbox.conpeek.api],

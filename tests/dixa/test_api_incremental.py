@@ -6,7 +6,8 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from tap_dixa.timestamps import parse_instant, to_epoch_ms
+from support_taps_common.times import parse_instant
+from tap_dixa.timestamps import to_epoch_ms
 
 from sandbox.synthetic import ANCHOR, ANCHOR_MS, DAY_MS
 from tests.dixa.helpers import catalog, config, instant, parsed

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from tap_dixa.timestamps import parse_instant
+from support_taps_common.times import parse_instant
 
 from sandbox.faults import Hold
 from tests.dixa.helpers import catalog, config
@@ -37,7 +37,9 @@ def _kill_at(
 
 def test_killed_activity_log_resumes_where_it_was(sandbox: Sandbox, tmp_path: Path) -> None:
     path = "/v1/conversations/activitylog"
-    before_kill, state, settings = _kill_at(sandbox, tmp_path, "activity_logs", path, skip=5)
+    # One request a day. The tap asks for the next day while it writes one, so when the
+    # 7th request arrives the first five days are written and checkpointed.
+    before_kill, state, settings = _kill_at(sandbox, tmp_path, "activity_logs", path, skip=6)
 
     resumed = run_tap("tap-dixa", tmp_path, settings, state=state, catalog=catalog("activity_logs"))
 

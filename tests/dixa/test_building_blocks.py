@@ -1,38 +1,16 @@
-"""The tap's pure building blocks: times, windows, days, Retry-After, throttles, paging."""
+"""The tap's pure building blocks: Dixa's times, paging and analytics field types."""
 
 from __future__ import annotations
 
-import time
-from datetime import date, datetime, timedelta, timezone
-from email.utils import format_datetime
-from itertools import pairwise
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 import pytest
-import requests
-from tap_dixa.client import retry_after_seconds
+from support_taps_common.times import parse_instant
 from tap_dixa.fieldtypes import pivot
 from tap_dixa.paging import next_page_key
-from tap_dixa.throttle import Throttle
-from tap_dixa.timestamps import epoch_ms_to_iso, parse_api_instant, parse_instant, to_epoch_ms
-from tap_dixa.windows import local_day, windows
+from tap_dixa.timestamps import epoch_ms_to_iso, parse_api_instant, to_epoch_ms
 
 UTC = timezone.utc
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2025-03-01", datetime(2025, 3, 1, tzinfo=UTC)),
-        ("2025-03-01T10:00:00", datetime(2025, 3, 1, 10, tzinfo=UTC)),
-        ("2025-03-01T10:00:00Z", datetime(2025, 3, 1, 10, tzinfo=UTC)),
-        ("2025-03-01T15:30:00+05:30", datetime(2025, 3, 1, 10, tzinfo=UTC)),
-        ("2025-03-01T10:00:00.123456-01:00", datetime(2025, 3, 1, 11, 0, 0, 123456, tzinfo=UTC)),
-    ],
-)
-def test_parse_instant_reads_dates_and_offsets_as_utc(text: str, expected: datetime) -> None:
-    assert parse_instant(text) == expected
-    assert parse_instant(text).utcoffset() == timedelta(0)
 
 
 def test_epoch_milliseconds_round_trip_exactly() -> None:
@@ -42,57 +20,6 @@ def test_epoch_milliseconds_round_trip_exactly() -> None:
         assert text.endswith("+00:00")
         assert to_epoch_ms(parse_instant(text)) == milliseconds
     assert epoch_ms_to_iso(1_735_689_600_123) == "2025-01-01T00:00:00.123+00:00"
-
-
-def test_windows_cover_the_range_without_gaps() -> None:
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-    end = datetime(2025, 3, 5, 12, tzinfo=UTC)
-    planned = list(windows(start, end, timedelta(days=31)))
-    assert planned[0].start == start
-    assert planned[-1].end == end
-    assert all(a.end == b.start for a, b in pairwise(planned))
-    assert all(w.end - w.start <= timedelta(days=31) for w in planned)
-    assert list(windows(end, end, timedelta(days=1))) == []
-
-
-def _response(retry_after: str | None) -> requests.Response:
-    response = requests.Response()
-    response.status_code = 429
-    if retry_after is not None:
-        response.headers["Retry-After"] = retry_after
-    return response
-
-
-def test_retry_after_seconds_and_http_dates() -> None:
-    assert retry_after_seconds(_response("7")) == 7.0
-    assert retry_after_seconds(_response("0.5")) == 0.5
-    assert retry_after_seconds(_response(None)) is None
-    assert retry_after_seconds(_response("soon")) is None
-    assert retry_after_seconds(None) is None
-    in_ten = format_datetime(datetime.now(UTC) + timedelta(seconds=10), usegmt=True)
-    assert 8.5 <= (retry_after_seconds(_response(in_ten)) or 0) <= 10
-    past = format_datetime(datetime.now(UTC) - timedelta(seconds=10), usegmt=True)
-    assert retry_after_seconds(_response(past)) == 0.0
-
-
-def test_throttle_keeps_to_its_budget() -> None:
-    calls: list[float] = []
-    throttled = Throttle(3, period=0.4).wrap(lambda: calls.append(time.monotonic()))
-
-    for _ in range(7):
-        throttled()
-
-    # Any 4 consecutive calls span at least one period: never more than 3 per 0.4 s ...
-    assert all(calls[i + 3] - calls[i] >= 0.4 for i in range(len(calls) - 3))
-    # ... and the throttle does not idle: 7 calls take 6 intervals of 0.4 / 3 s, plus 2%.
-    assert calls[-1] - calls[0] < 0.8 * 1.02 + 0.2
-
-
-def test_throttle_off_when_limit_is_zero() -> None:
-    def request() -> int:
-        return 1
-
-    assert Throttle(0).wrap(request) is request
 
 
 def _utc(
@@ -123,30 +50,6 @@ def test_api_times_in_every_form_java_writes(text: str, expected: datetime) -> N
 def test_api_times_that_are_not_times(text: str) -> None:
     with pytest.raises(ValueError, match=r"is not an ISO-8601 date-time|unknown time zone"):
         parse_api_instant(text)
-
-
-def test_a_per_second_throttle_never_bursts_and_never_idles() -> None:
-    calls: list[float] = []
-    spaced = Throttle(20, period=1.0).wrap(lambda: calls.append(time.monotonic()))
-
-    for _ in range(8):
-        spaced()
-
-    assert all(b - a >= 0.05 for a, b in pairwise(calls)), "1/rate apart: no burst"
-    assert calls[-1] - calls[0] < 0.05 * 7 + 0.3
-
-
-def test_local_days_last_23_to_25_hours() -> None:
-    copenhagen = ZoneInfo("Europe/Copenhagen")
-    spring = local_day(date(2025, 3, 30), copenhagen)
-    autumn = local_day(date(2025, 10, 26), copenhagen)
-    assert spring.start == _utc(2025, 3, 29, 23)
-    assert spring.end - spring.start == timedelta(hours=23)
-    assert autumn.end - autumn.start == timedelta(hours=25)
-    # Santiago skips midnight on 2024-09-08: the day starts at the first instant it has.
-    santiago = local_day(date(2024, 9, 8), ZoneInfo("America/Santiago"))
-    assert santiago.start == _utc(2024, 9, 8, 4)
-    assert local_day(date(2024, 9, 7), ZoneInfo("America/Santiago")).end == santiago.start
 
 
 def _page(link: str) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Catalog metadata, and streams that are not selected are not requested."""
+"""A deselected nested field is left out (every tap's catalog tests: tests/conformance)."""
 
 from __future__ import annotations
 
@@ -33,75 +33,6 @@ def _root(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _field(entry: dict[str, Any], name: str) -> dict[str, Any]:
     return next(m["metadata"] for m in entry["metadata"] if m["breadcrumb"] == ["properties", name])
-
-
-def test_keys_are_automatic_and_declared(tmp_path: Path) -> None:
-    streams = {s["tap_stream_id"]: s for s in _catalog(tmp_path)["streams"]}
-    for name, key in (("conversations", "updated_at"), ("messages", "created_at")):
-        root = _root(streams[name])
-        assert root["table-key-properties"] == ["id"]
-        assert root["valid-replication-keys"] == [key]
-        assert root["replication-key"] == key
-        assert root["selected-by-default"] is True
-        assert _field(streams[name], "id")["inclusion"] == "automatic"
-        assert _field(streams[name], key)["inclusion"] == "automatic"
-        assert streams[name]["schema"]["properties"][key]["format"] == "date-time"
-
-
-def test_deselected_stream_is_never_requested(sandbox: Sandbox, tmp_path: Path) -> None:
-    catalog = _catalog(tmp_path)
-    for entry in catalog["streams"]:
-        _root(entry)["selected"] = entry["tap_stream_id"] == "conversations"
-
-    run = run_tap("tap-dixa", tmp_path, config(sandbox), catalog=catalog)
-
-    assert run.returncode == 0, run.stderr
-    assert run.output.records("messages") == []
-    assert sandbox.dixa.exports.requests_to("/v1/message_export") == []
-    assert run.output.ids("conversations") == set(sandbox.dixa.exports_data.conversations)
-
-
-def test_deselected_field_is_not_emitted(sandbox: Sandbox, tmp_path: Path) -> None:
-    catalog = _catalog(tmp_path)
-    for entry in catalog["streams"]:
-        _root(entry)["selected"] = True
-        if entry["tap_stream_id"] == "conversations":
-            _field(entry, "requester_email")["selected"] = False
-
-    run = run_tap("tap-dixa", tmp_path, config(sandbox), catalog=catalog)
-
-    assert run.returncode == 0, run.stderr
-    assert all("requester_email" not in c for c in run.output.records("conversations"))
-
-
-def test_dixa_api_streams_declare_their_keys(tmp_path: Path) -> None:
-    streams = {s["tap_stream_id"]: s for s in _catalog(tmp_path)["streams"]}
-    incremental = {
-        "activity_logs": (["id"], "activityTimestamp", "date-time"),
-        "analytics_records": (["record_id", "row_key"], "primaryTimestamp", "date-time"),
-        "analytics_metrics_daily": (["metric_id", "day", "timezone", "measure"], "day", "date"),
-    }
-    for name, (keys, replication_key, time_format) in incremental.items():
-        root = _root(streams[name])
-        assert root["table-key-properties"] == keys
-        assert root["valid-replication-keys"] == [replication_key]
-        assert streams[name]["replication_method"] == "INCREMENTAL"
-        for field in {*keys, replication_key}:
-            assert _field(streams[name], field)["inclusion"] == "automatic", (name, field)
-        assert streams[name]["schema"]["properties"][replication_key]["format"] == time_format
-    full_table = {
-        "agents": ["id"], "end_users": ["id"], "queues": ["id"], "tags": ["id"],
-        "teams": ["id"], "custom_attributes": ["id"], "contact_endpoints": ["id"],
-        "queue_members": ["queue_id", "agentId"], "team_members": ["team_id", "id"],
-        "analytics_metrics_catalogue": ["id"], "analytics_records_catalogue": ["id"],
-        "analytics_filter_values": ["attribute", "value"],
-    }  # fmt: skip
-    for name, keys in full_table.items():
-        root = _root(streams[name])
-        assert root["table-key-properties"] == keys
-        assert streams[name]["replication_method"] == "FULL_TABLE"
-        assert "replication-key" not in root
-        assert root["selected-by-default"] is True
 
 
 def test_deselected_nested_field_is_not_emitted(sandbox: Sandbox, tmp_path: Path) -> None:

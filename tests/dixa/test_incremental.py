@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tap_dixa.timestamps import parse_instant, to_epoch_ms
+from support_taps_common.times import parse_instant
+from tap_dixa.timestamps import to_epoch_ms
 
 from tests.dixa.helpers import config
 from tests.support.processes import run_tap

@@ -27,9 +27,11 @@ def test_killed_backfill_resumes_where_it_was(
 ) -> None:
     settings = config(sandbox)
     hold = Hold()
-    sandbox.dixa.exports.faults.inject(hold, path=path, skip=3)  # the 4th window's request
+    # The 5th window's request: the tap asks for the next window while it writes one,
+    # so by then the first three are written and checkpointed.
+    sandbox.dixa.exports.faults.inject(hold, path=path, skip=4)
     tap = RunningTap(tap_command("tap-dixa", tmp_path, settings))
-    assert hold.reached.wait(timeout=60), "the tap never reached the 4th window"
+    assert hold.reached.wait(timeout=60), "the tap never reached the 5th window"
 
     before_kill = tap.kill_and_collect()
     hold.release()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from tap_iovox.tap import TapIovox
 
-from tests.conformance.adapter import FaultTarget, MainStream, TapAdapter
+from tests.conformance.adapter import FaultTarget, Keys, MainStream, TapAdapter
 from tests.iovox.helpers import CALLS, config
 
 IOVOX = TapAdapter(
     name="tap-iovox",
     tap_class=TapIovox,
     config=config,
-    keys={"calls": (("id",), "call_start")},
+    keys={"calls": Keys(("id",), "call_start")},
     secrets=("username", "secure_key"),
     apis=lambda sandbox: [sandbox.iovox.api],
     faults=(
