@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.streams.rest import HTTPRequest
+from support_taps_common.clock import isoformat_utc
 from support_taps_common.errors import MalformedResponseError
 from support_taps_common.paging import ShortPageOffsetPaginator
 from support_taps_common.windowed import WindowedStream
@@ -21,7 +22,6 @@ from typing_extensions import override
 
 from tap_conpeek import schemas
 from tap_conpeek.shapes import RecordShaper
-from tap_conpeek.times import iso
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -144,7 +144,7 @@ class ConpeekStream(WindowedStream):
 
     @override
     def bookmark_text(self, moment: datetime) -> str:
-        return iso(moment)
+        return isoformat_utc(moment)
 
     @cached_property
     def shaper(self) -> RecordShaper:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from tap_conpeek.times import ConpeekClock
+    from support_taps_common.clock import ZonelessClock
 
 _TRUE = {1, "1", "true", "True"}
 _FALSE = {0, "0", "false", "False"}
@@ -26,10 +26,10 @@ class RecordShaper:
     times: tuple[str, ...]
     booleans: tuple[str, ...]
     integers: tuple[str, ...]
-    clock: ConpeekClock
+    clock: ZonelessClock
 
     @classmethod
-    def from_schema(cls, schema: Mapping[str, Any], clock: ConpeekClock) -> RecordShaper:
+    def from_schema(cls, schema: Mapping[str, Any], clock: ZonelessClock) -> RecordShaper:
         """Find the declared top-level fields that need converting."""
         properties: Mapping[str, Any] = schema.get("properties", {})
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from support_taps_common.clock import isoformat_utc
 from support_taps_common.errors import InvalidStateError, MalformedResponseError
 from support_taps_common.times import parse_instant
 from typing_extensions import override
 
 from tap_conpeek.client import ConpeekStream, filter_value
 from tap_conpeek.object_ids import first_id_at, id_time, is_object_id
-from tap_conpeek.times import iso
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -80,7 +80,11 @@ class ConversationStatisticsOpenedStream(ConpeekStream):
         self._last_id = last["id"]
         when = next((last[f] for f in TIME_FIELDS if last.get(f) is not None), None)
         state = self.get_context_state(context)
-        state["date"] = iso(self.tap.clock.parse(when)) if when else iso(id_time(last["id"]))
+        state["date"] = (
+            isoformat_utc(self.tap.clock.parse(when))
+            if when
+            else isoformat_utc(id_time(last["id"]))
+        )
 
     @override
     def parse_response(self, response: requests.Response) -> Iterator[Record]:

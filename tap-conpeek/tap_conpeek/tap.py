@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from singer_sdk import typing as th
+from support_taps_common.clock import ZonelessClock
 from support_taps_common.settings import zone_errors
 from support_taps_common.tap import SupportTap
 from typing_extensions import override
@@ -16,7 +17,6 @@ from tap_conpeek.streams import (
     CdrDialogsStream,
     ConversationStatisticsOpenedStream,
 )
-from tap_conpeek.times import ConpeekClock
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
@@ -132,9 +132,9 @@ class TapConpeek(SupportTap):
         return timedelta(hours=int(self.config["lookback_hours"]))
 
     @cached_property
-    def clock(self) -> ConpeekClock:
-        """Reads and writes the API's zone-less times."""
-        return ConpeekClock.named(str(self.config["time_zone"]))
+    def clock(self) -> ZonelessClock:
+        """Reads and writes the API's zone-less times (Conpeek documents them as UTC)."""
+        return ZonelessClock.named(str(self.config["time_zone"]))
 
     @override
     def settings_errors(self) -> list[str]:

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import SchemaDirectory, StreamSchema
+from support_taps_common.clock import isoformat_utc
 from support_taps_common.errors import MalformedResponseError
 from support_taps_common.paging import ShortPageNumberPaginator
 from typing_extensions import override
@@ -20,7 +21,6 @@ from tap_iovox import schemas
 from tap_iovox.client import IovoxStream
 from tap_iovox.fields import response_fields
 from tap_iovox.shapes import CallShaper
-from tap_iovox.times import iso
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -108,7 +108,7 @@ class CallsStream(IovoxStream):
 
     @override
     def bookmark_text(self, moment: datetime) -> str:
-        return iso(moment)
+        return isoformat_utc(moment)
 
     @cached_property
     def shaper(self) -> CallShaper:

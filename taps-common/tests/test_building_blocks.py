@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from support_taps_common.clock import ZonelessClock, isoformat_utc
 from support_taps_common.errors import api_message, malformed_record, request_line
 from support_taps_common.paging import ShortPageNumberPaginator, ShortPageOffsetPaginator
 from support_taps_common.records import KnownFields, TimeFields
@@ -249,3 +250,39 @@ def test_short_page_paginators_stop_at_a_short_page() -> None:
         offsets.append(by_offset.current_value)
         by_offset.advance(_response(200))
     assert offsets == [0, 2, 4]
+
+
+def test_zoneless_times_are_the_configured_zones() -> None:
+    # Under TZ=Asia/Kolkata a naive local conversion would shift these by 5.5 hours.
+    utc, warsaw = ZonelessClock.named("UTC"), ZonelessClock.named("Europe/Warsaw")
+    assert utc.parse("2025-01-15 10:00:00") == _utc(2025, 1, 15, 10)
+    assert warsaw.parse("2025-01-15 10:00:00") == _utc(2025, 1, 15, 9)
+    assert warsaw.parse("2025-07-15 10:00:00") == _utc(2025, 7, 15, 8)
+    assert warsaw.parse("2025-07-15T10:00:00Z") == _utc(2025, 7, 15, 10)
+    assert warsaw.format(_utc(2025, 7, 15, 8)) == "2025-07-15 10:00:00"
+    # The hour the clocks go back happens twice: the first is meant.
+    assert warsaw.parse("2025-10-26 02:30:00") == _utc(2025, 10, 26, 0, 30)
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        utc.parse("15.01.2025 10:00")
+
+
+@pytest.mark.parametrize(
+    ("zone", "text", "expected"),
+    [
+        ("UTC", "2025-01-15 10:00:00", "2025-01-15T10:00:00+00:00"),
+        ("UTC", "2025-01-15T10:00:00", "2025-01-15T10:00:00+00:00"),
+        ("UTC", "2025-01-15T10:00:00+00:00", "2025-01-15T10:00:00+00:00"),
+        ("UTC", "2025-01-15T11:00:00+01:00", "2025-01-15T10:00:00+00:00"),
+        ("UTC", "2025-01-15 10:00:00.5", "2025-01-15T10:00:00.500000+00:00"),
+        ("Europe/Warsaw", "2025-01-15 11:00:00", "2025-01-15T10:00:00+00:00"),
+    ],
+)
+def test_zoneless_times_in_the_output_form(zone: str, text: str, expected: str) -> None:
+    assert ZonelessClock.named(zone).to_iso(text) == expected
+    assert expected == isoformat_utc(ZonelessClock.named(zone).parse(text))
+
+
+@pytest.mark.parametrize("text", ["2025-13-15 10:00:00", "2025-01-15T25:00:00+00:00", "soon"])
+def test_zoneless_times_that_are_not_times(text: str) -> None:
+    with pytest.raises(ValueError, match=r"\w"):
+        ZonelessClock.named("UTC").to_iso(text)
