@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from singer_sdk import typing as th
+from support_taps_common import common_settings
 from support_taps_common.clock import ZonelessClock
 from support_taps_common.settings import zone_errors
 from support_taps_common.tap import SupportTap
@@ -48,25 +49,8 @@ class TapConpeek(SupportTap):
             title="API key",
             description="A Conpeek API key, sent as the Authorization header.",
         ),
-        th.Property(
-            "start_date",
-            th.DateTimeType(nullable=False),
-            required=True,
-            title="Start date",
-            description=(
-                "Earliest row to extract, by when it happened: a date (yyyy-mm-dd, UTC "
-                "midnight) or an ISO-8601 date-time (UTC if no offset)."
-            ),
-        ),
-        th.Property(
-            "end_date",
-            th.DateTimeType,
-            title="End date",
-            description=(
-                "Exclusive end of the range, same formats as start_date. "
-                "Default: the time the sync starts."
-            ),
-        ),
+        common_settings.start_date("row to extract, by when it happened"),
+        common_settings.end_date(),
         th.Property(
             "page_size",
             th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
@@ -104,13 +88,7 @@ class TapConpeek(SupportTap):
             title="API time zone",
             description=("IANA zone of the API's times, which carry none (Conpeek documents UTC)."),
         ),
-        th.Property(
-            "timeout",
-            th.IntegerType(minimum=1),
-            default=300,
-            title="Request timeout (s)",
-            description="Seconds to wait for a response before retrying.",
-        ),
+        common_settings.timeout(default=300),
     ).to_dict()
 
     @override

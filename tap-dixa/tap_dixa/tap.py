@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from singer_sdk import typing as th
+from support_taps_common import common_settings
 from support_taps_common.settings import zone_errors
 from support_taps_common.tap import SupportTap
 from support_taps_common.throttle import Throttle
@@ -63,25 +64,8 @@ class TapDixa(SupportTap):
             title="API token",
             description="A Dixa API token (Settings > Integrations > API tokens).",
         ),
-        th.Property(
-            "start_date",
-            th.DateTimeType(nullable=False),
-            required=True,
-            title="Start date",
-            description=(
-                "Earliest record to extract, by its replication key: a date "
-                "(yyyy-mm-dd, UTC midnight) or an ISO-8601 date-time (UTC if no offset)."
-            ),
-        ),
-        th.Property(
-            "end_date",
-            th.DateTimeType,
-            title="End date",
-            description=(
-                "Exclusive end of the range, same formats as start_date. "
-                "Default: the time the sync starts."
-            ),
-        ),
+        common_settings.start_date("record to extract, by its replication key"),
+        common_settings.end_date(),
         th.Property(
             "exports_api_url",
             th.URIType,
@@ -164,13 +148,7 @@ class TapDixa(SupportTap):
                 "id in the organisation's metrics catalogue at run time."
             ),
         ),
-        th.Property(
-            "timeout",
-            th.IntegerType(minimum=1),
-            default=300,
-            title="Request timeout (s)",
-            description="Seconds to wait for a response before retrying.",
-        ),
+        common_settings.timeout(default=300),
         th.Property(
             "max_requests_per_minute",
             th.IntegerType(minimum=0),

@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from singer_sdk import typing as th
+from support_taps_common import common_settings
 from support_taps_common.settings import zone_errors
 from support_taps_common.tap import SupportTap
 from typing_extensions import override
@@ -50,25 +51,8 @@ class TapIovox(SupportTap):
             title="API URL",
             description="Base URL of the iovox REST v1 API.",
         ),
-        th.Property(
-            "start_date",
-            th.DateTimeType(nullable=False),
-            required=True,
-            title="Start date",
-            description=(
-                "Earliest call to extract, by call_start: a date (yyyy-mm-dd, UTC midnight) "
-                "or an ISO-8601 date-time (UTC if no offset)."
-            ),
-        ),
-        th.Property(
-            "end_date",
-            th.DateTimeType,
-            title="End date",
-            description=(
-                "Exclusive end of the range, same formats as start_date. "
-                "Default: the time the sync starts."
-            ),
-        ),
+        common_settings.start_date("call to extract, by call_start"),
+        common_settings.end_date(),
         th.Property(
             "lookback_days",
             th.IntegerType(minimum=0),
@@ -116,13 +100,7 @@ class TapIovox(SupportTap):
                 "selects."
             ),
         ),
-        th.Property(
-            "timeout",
-            th.IntegerType(minimum=1),
-            default=300,
-            title="Request timeout (s)",
-            description="Seconds to wait for a response before retrying.",
-        ),
+        common_settings.timeout(default=300),
     ).to_dict()
 
     @override
