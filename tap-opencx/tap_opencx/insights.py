@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from singer_sdk.pagination import BaseAPIPaginator
+from singer_sdk.pagination import PageNumberPaginator
 from typing_extensions import override
 
 from tap_opencx.client import OpenCxStream
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 STABLE_ORDER = {"sortBy": "created_at", "sortOrder": "asc"}
 
 
-class InsightsPaginator(BaseAPIPaginator[int]):
+class InsightsPaginator(PageNumberPaginator):
     """Pages 1, 2, ... while the page just read is before `totalPages`.
 
     The tap counts pages itself: the response's `page` is documented with a sample of 0
@@ -37,10 +37,6 @@ class InsightsPaginator(BaseAPIPaginator[int]):
     @override
     def has_more(self, response: requests.Response) -> bool:
         return self.current_value < self._total_pages(response)
-
-    @override
-    def get_next(self, response: requests.Response) -> int:
-        return self.current_value + 1
 
 
 class InsightsStream(OpenCxStream):

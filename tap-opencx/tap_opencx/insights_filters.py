@@ -6,8 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from singer_sdk import typing as th
-
-from tap_opencx.timestamps import range_errors
+from support_taps_common.settings import date_range_errors
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -99,7 +98,7 @@ def insights_filter_errors(filters: Mapping[str, Any]) -> list[str]:
     if contact is not None and not _UUID.match(contact):
         errors.append(f"insights_filters.sessionContactId {contact!r} is not a UUID")
     errors.extend(
-        range_errors(
+        date_range_errors(
             filters, "sessionFromDate", "sessionToDate", label="insights_filters.", strict=False
         )
     )

@@ -1,38 +1,35 @@
-"""tap-opencx: settings, their validation, and the list of streams."""
+"""tap-opencx: settings, their checks, and the list of streams."""
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timezone
+from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING
 
-import requests
-from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from support_taps_common import common_settings
+from support_taps_common.tap import SupportTap
+from support_taps_common.throttle import Throttle
 from typing_extensions import override
 
-from tap_opencx.chat import SessionHistoryStream, SessionsStream
-from tap_opencx.contacts import ContactsStream
-from tap_opencx.csat import CsatScoresStream
-from tap_opencx.handoffs import HandoffEventsStream
 from tap_opencx.insights import InsightsStream
 from tap_opencx.insights_filters import INSIGHTS_FILTERS, insights_filter_errors
-from tap_opencx.throttle import Throttle
-from tap_opencx.timestamps import parse_instant, range_errors
-from tap_opencx.writer import RecordBatchingWriter
+from tap_opencx.streams import (
+    ContactsStream,
+    CsatScoresStream,
+    HandoffEventsStream,
+    SessionHistoryStream,
+    SessionsStream,
+)
 
 if TYPE_CHECKING:
     from singer_sdk import Stream
 
 
-class TapOpenCX(Tap):
+class TapOpenCX(SupportTap):
     """Sessions, their history and CSAT, contacts, handoff events and insights from Open CX."""
 
     name = "tap-opencx"
-    message_writer_class = RecordBatchingWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -46,25 +43,8 @@ class TapOpenCX(Tap):
                 "scopes of the selected streams."
             ),
         ),
-        th.Property(
-            "start_date",
-            th.DateTimeType(nullable=False),
-            required=True,
-            title="Start date",
-            description=(
-                "Earliest record to extract, by its replication key: a date "
-                "(yyyy-mm-dd, UTC midnight) or an ISO-8601 date-time (UTC if no offset)."
-            ),
-        ),
-        th.Property(
-            "end_date",
-            th.DateTimeType,
-            title="End date",
-            description=(
-                "Exclusive end of the range, same formats as start_date. "
-                "Default: the time the sync starts."
-            ),
-        ),
+        common_settings.start_date("record to extract, by its replication key"),
+        common_settings.end_date(),
         th.Property(
             "api_url",
             th.URIType,
@@ -83,13 +63,7 @@ class TapOpenCX(Tap):
                 "memory, larger ones fewer requests."
             ),
         ),
-        th.Property(
-            "timeout",
-            th.IntegerType(minimum=1),
-            default=60,
-            title="Request timeout (s)",
-            description="Seconds to wait for a response before retrying.",
-        ),
+        common_settings.timeout(60),
         th.Property(
             "max_requests_per_minute",
             th.IntegerType(minimum=0),
@@ -123,10 +97,9 @@ class TapOpenCX(Tap):
         ]
 
     @cached_property
-    def end_date(self) -> datetime:
-        """End of the extracted range: `end_date`, or the time of the first call."""
-        configured = self.config.get("end_date")
-        return parse_instant(configured) if configured else datetime.now(timezone.utc)
+    def window_span(self) -> timedelta:
+        """Length of one window of sessions, contacts and handoff events."""
+        return timedelta(days=int(self.config["window_days"]))
 
     @cached_property
     def throttle(self) -> Throttle:
@@ -134,31 +107,6 @@ class TapOpenCX(Tap):
         return Throttle(int(self.config["max_requests_per_minute"]))
 
     @override
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = super()._validate_config(raise_errors=raise_errors)
-        if not errors:
-            errors = settings_errors(self.config)
-        if errors and raise_errors:
-            raise ConfigValidationError("Config validation failed", errors=errors)
-        return errors
-
-    @override
-    @classmethod
-    def invoke(cls, *args: Any, **kwargs: Any) -> None:
-        try:
-            super().invoke(*args, **kwargs)
-        except (FatalAPIError, RetriableAPIError, requests.RequestException) as error:
-            # One readable line, no traceback: these are about the API or settings.
-            cls.logger.error("%s", error)  # noqa: TRY400
-            sys.exit(1)
-
-
-def settings_errors(config: dict[str, Any] | Any) -> list[str]:  # noqa: ANN401
-    """What the JSON schema cannot check: dates that parse, their order, a real URL."""
-    errors = range_errors(config, "start_date", "end_date")
-    value = config.get("api_url")
-    url = urlparse(str(value))
-    if value is not None and (url.scheme not in {"http", "https"} or not url.netloc):
-        errors.append(f"api_url {value!r} is not an http(s) URL")
-    errors.extend(insights_filter_errors(config.get("insights_filters") or {}))
-    return errors
+    def settings_errors(self) -> list[str]:
+        filters = self.config.get("insights_filters") or {}
+        return [*super().settings_errors(), *insights_filter_errors(filters)]

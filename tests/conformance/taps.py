@@ -5,5 +5,6 @@ from __future__ import annotations
 from tests.conpeek.adapter import CONPEEK
 from tests.dixa.adapter import DIXA
 from tests.iovox.adapter import IOVOX
+from tests.opencx.adapter import OPENCX
 
-ADAPTERS = [DIXA, IOVOX, CONPEEK]
+ADAPTERS = [DIXA, OPENCX, IOVOX, CONPEEK]
