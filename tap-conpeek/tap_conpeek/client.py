@@ -7,6 +7,7 @@ The raw-key Authorization header, queries encoded as the documentation encodes t
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlencode
@@ -25,7 +26,7 @@ from tap_conpeek.shapes import RecordShaper
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     import requests
     from singer_sdk.helpers.types import Context, Record
@@ -100,7 +101,7 @@ class ConpeekStream(WindowedStream):
     @override
     @property
     def window_span(self) -> timedelta:
-        return self.tap.window_span
+        return timedelta(hours=int(self.config["window_hours"]))
 
     @cached_property
     def page_size(self) -> int:

@@ -100,11 +100,6 @@ class TapConpeek(SupportTap):
         ]
 
     @cached_property
-    def window_span(self) -> timedelta:
-        """Length of one window."""
-        return timedelta(hours=int(self.config["window_hours"]))
-
-    @cached_property
     def lookback(self) -> timedelta:
         """How far before the bookmark a lookback stream starts."""
         return timedelta(hours=int(self.config["lookback_hours"]))

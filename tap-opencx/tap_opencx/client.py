@@ -6,6 +6,7 @@ Bearer-key authentication, one request budget for the whole tap, NestJS error bo
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,7 +31,7 @@ from tap_opencx.timestamps import SECOND, UTC, iso, request_time, to_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     import requests
     from singer_sdk.helpers.types import Context, Record
@@ -183,7 +184,7 @@ class WindowedCursorStream(CursorStream, WindowedStream):
     @override
     @property
     def window_span(self) -> timedelta:
-        return self.tap.window_span
+        return timedelta(days=int(self.config["window_days"]))
 
     @override
     def window_origin(self, start: datetime) -> datetime:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -95,11 +94,6 @@ class TapOpenCX(SupportTap):
             HandoffEventsStream(self),
             InsightsStream(self),
         ]
-
-    @cached_property
-    def window_span(self) -> timedelta:
-        """Length of one window of sessions, contacts and handoff events."""
-        return timedelta(days=int(self.config["window_days"]))
 
     @cached_property
     def throttle(self) -> Throttle:
