@@ -116,8 +116,12 @@ def _working(names: tuple[str, ...]) -> Iterator[str]:
     """Interpreters by these names that run: on PATH, or installed by pyenv."""
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
     for name in names:
-        version = name.removeprefix("python")
-        candidates = [shutil.which(name), *map(str, sorted(pyenv.glob(f"{version}*/bin/python")))]
+        if Path(name).is_absolute():
+            candidates: list[str | None] = [name]
+        else:
+            version = name.removeprefix("python")
+            installed = sorted(pyenv.glob(f"{version}*/bin/python"))
+            candidates = [shutil.which(name), *map(str, installed)]
         for candidate in filter(None, candidates):
             probe = subprocess.run(
                 [candidate, "-c", "import venv"], capture_output=True, check=False
