@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import deque
 from functools import wraps
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -23,13 +25,22 @@ class Throttle:
     Spacing requests `period / limit` apart keeps every reading of a limit (a sliding
     window, a fixed window, a token bucket) without a 429 and without idling: a burst
     would run ahead only to wait out the rest of the period. A limit of 0 turns it off.
-    One throttle is shared by every stream that spends the same budget.
+    One throttle is shared by every stream (and thread) that spends the same budget.
+
+    Spacing alone is kept at the client. A request that leaves late (a loaded machine,
+    a slow connection) arrives late, close to the next one: arrivals bunch. So a request
+    also waits until a period has passed since the request `limit` before it *finished*,
+    after which that one has certainly arrived: no `limit + 1` requests ever reach the
+    server within one period, whatever their delays.
     """
 
     def __init__(self, limit: int, period: float = 60.0) -> None:
         """Allow `limit` requests per `period` seconds (0: no limit)."""
         self.interval = period / limit * MARGIN if limit > 0 else 0.0
+        self.period = period * MARGIN
         self._next_send = 0.0
+        self._finished: deque[float] = deque(maxlen=max(limit, 1))
+        self._lock = threading.Lock()
 
     def wrap(self, request: Callable[P, R]) -> Callable[P, R]:
         """Make `request` wait for its turn before it runs."""
@@ -38,13 +49,26 @@ class Throttle:
 
         @wraps(request)
         def throttled(*args: P.args, **kwargs: P.kwargs) -> R:
-            now = time.monotonic()
-            if now < self._next_send:
-                time.sleep(self._next_send - now)
-                # From when the sleep really ended, so an overrun never makes the next
-                # gap shorter than the interval.
-                now = time.monotonic()
-            self._next_send = now + self.interval
-            return request(*args, **kwargs)
+            self._wait_for_a_turn()
+            try:
+                return request(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self._finished.append(time.monotonic())
 
         return throttled
+
+    def _wait_for_a_turn(self) -> None:
+        with self._lock:
+            turn = max(time.monotonic(), self._next_send)
+            finished = self._finished
+            if len(finished) == finished.maxlen:
+                turn = max(turn, finished[0] + self.period)
+            # Taken now, so a concurrent request gets the next turn, not this one.
+            self._next_send = turn + self.interval
+        delay = turn - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        with self._lock:
+            # From when the sleep really ended: an overrun never shortens the next gap.
+            self._next_send = max(self._next_send, time.monotonic() + self.interval)

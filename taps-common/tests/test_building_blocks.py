@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -174,6 +175,37 @@ def test_throttle_keeps_to_its_budget_without_idling() -> None:
     assert all(b - a >= 0.4 / 3 for a, b in pairwise(calls))
     # ... and it does not idle: 7 calls take 6 intervals of 0.4 / 3 s, plus 2%.
     assert calls[-1] - calls[0] < 0.8 * 1.02 + 0.2
+
+
+def test_throttle_keeps_the_limit_at_the_server_when_a_request_arrives_late() -> None:
+    arrivals: list[float] = []
+
+    def request(delay: float) -> None:
+        # Reaches the server `delay` after leaving, then answers at once.
+        time.sleep(delay)
+        arrivals.append(time.monotonic())
+
+    throttled = Throttle(3, period=0.4).wrap(request)
+    for delay in (0.1, 0, 0, 0, 0.1, 0, 0, 0):
+        throttled(delay)
+
+    # Evenly spaced departures would have 4 arrivals within 0.31 s after each late one.
+    assert all(arrivals[i + 3] - arrivals[i] >= 0.4 for i in range(len(arrivals) - 3))
+
+
+def test_threads_sharing_a_throttle_share_its_budget() -> None:
+    calls: list[float] = []
+    throttled = Throttle(4, period=0.4).wrap(lambda: calls.append(time.monotonic()))
+    threads = [threading.Thread(target=lambda: [throttled() for _ in range(4)]) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    calls.sort()
+    assert len(calls) == 8
+    assert all(b - a >= 0.1 for a, b in pairwise(calls))
+    assert all(calls[i + 4] - calls[i] >= 0.4 for i in range(len(calls) - 4))
 
 
 def test_throttle_off_when_limit_is_zero() -> None:
