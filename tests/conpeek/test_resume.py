@@ -61,14 +61,15 @@ def test_killed_run_resumes_where_it_was(
     for stream in STREAMS:
         delivered = before_kill.ids(stream, KEYS[stream]) | resumed.output.ids(stream, KEYS[stream])
         assert delivered == set(truth(sandbox)[stream]), stream
-    # The resumed run continues from the bookmark of the 10th window, not from the start.
+    # The resumed run continues from the bookmark of the 10th window (or the 9th: while the
+    # 11th is read ahead, the 10th may still be being written), not from the start.
     stream = STREAMS[[STATISTICS, DIALOGS, CALLBACKS].index(path)]
     bookmark = before_kill.final_state["bookmarks"][stream]
     first = sandbox.conpeek.api.requests_to(path)[0]
     if path == STATISTICS:
         assert first.param("from_id") == bookmark["replication_key_value"]
-        assert bookmark["date"] >= "2025-01-10"
+        assert bookmark["date"] >= "2025-01-09"
     else:
         since = parsed(bookmark["replication_key_value"])
-        assert since >= ANCHOR + timedelta(days=9)
+        assert since >= ANCHOR + timedelta(days=8)
         assert utc(sent_filter(first)[0]["value"]) == since - timedelta(hours=24)
