@@ -30,13 +30,15 @@ class TapInternals(Tap):
         """What is wrong with the settings beyond the JSON schema, one line each."""
         return []
 
+    def config_errors(self, schema_errors: list[str]) -> list[str]:
+        """All that is wrong with the settings, given what the JSON schema found."""
+        return schema_errors or self.settings_errors()
+
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         # Private: the SDK validates the config against the JSON schema here, in its
         # constructor, before any stream exists; the tap's own checks belong next to it.
-        errors = super()._validate_config(raise_errors=raise_errors)
-        if not errors:
-            errors = self.settings_errors()
+        errors = self.config_errors(super()._validate_config(raise_errors=False))
         if errors and raise_errors:
             raise ConfigValidationError(
                 "Config validation failed", errors=errors, schema=self.config_jsonschema

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from datetime import datetime, timezone
 from functools import cached_property
@@ -12,6 +13,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from typing_extensions import override
 
 from support_taps_common.sdk_internals import TapInternals
+from support_taps_common.secrets import REDACTOR, secret_errors, secret_settings
 from support_taps_common.settings import date_range_errors, url_errors
 from support_taps_common.times import parse_instant
 from support_taps_common.writer import RecordBatchingWriter
@@ -32,6 +34,25 @@ class SupportTap(TapInternals):
     @override
     def settings_errors(self) -> list[str]:
         return [*date_range_errors(self.config), *url_errors(self.config, self.url_settings)]
+
+    @override
+    def config_errors(self, schema_errors: list[str]) -> list[str]:
+        # Secrets first: the schema's own error about one would quote its value.
+        secrets = secret_settings(self.config_jsonschema)
+        REDACTOR.add(self.config[name] for name in secrets if self.config.get(name) is not None)
+        refused = secret_errors(self.config, secrets)
+        named = tuple(f"config['{name}']" for name in secrets if self.config.get(name) is not None)
+        others = [REDACTOR.redact(e) for e in schema_errors if not (refused and e.endswith(named))]
+        self.warn_of_unknown_settings()
+        return [*refused, *super().config_errors(others)]
+
+    def warn_of_unknown_settings(self) -> None:
+        """Warn once of each setting the tap does not know, naming the nearest it does."""
+        known = self.config_jsonschema.get("properties", {})
+        for name in sorted(set(self.config) - set(known)):
+            nearest = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean `{nearest[0]}`?" if nearest else ""
+            self.logger.warning("Unknown setting `%s` is ignored%s", name, hint)
 
     @cached_property
     def end_date(self) -> datetime:

@@ -56,3 +56,55 @@ def test_a_refused_secret_is_absent_from_the_error(
     assert "HTTP 401" in run.stderr
     assert secret not in run.stdout
     assert secret not in run.stderr
+
+
+SHAPES = {
+    "trailing-newline": "s3cr3t-with-a-newline\n",
+    "leading-space": " s3cr3t-with-a-space",
+    "number": 918273645501,
+    "empty": "",
+    "blank": " \t ",
+}
+
+
+@pytest.mark.parametrize(
+    ("adapter", "name", "shape"),
+    [
+        pytest.param(adapter, name, shape, id=f"{adapter.name}-{name}-{shape}")
+        for adapter in ADAPTERS
+        for name in adapter.secrets
+        for shape in SHAPES
+    ],
+)
+def test_a_malformed_secret_is_refused_before_any_request_naming_only_the_setting(
+    adapter: TapAdapter, sandbox: Sandbox, tmp_path: Path, name: str, shape: str
+) -> None:
+    value = SHAPES[shape]
+    run = run_tap(adapter.name, tmp_path, adapter.config(sandbox, **{name: value}))
+
+    assert run.returncode != 0
+    assert adapter.requests(sandbox) == [], "refused before any request"
+    assert "Traceback" not in run.stderr
+    reasons = ("is empty", "must be text", "has a line break")
+    assert any(
+        f" {name} {reason}" in f" {line}" for line in run.stderr.splitlines() for reason in reasons
+    ), run.stderr
+    if str(value).strip():
+        assert str(value).strip() not in run.stderr
+
+
+def test_a_secret_in_any_log_message_is_redacted(
+    adapter: TapAdapter, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    # The API echoes the credential back in its error message, as some APIs do.
+    settings = adapter.config(sandbox)
+    secret = str(settings[adapter.secrets[-1]])
+    target = adapter.faults[0]
+    body = f'{{"message": "bad filter for key {secret}"}}'.encode()
+    target.api(sandbox).faults.inject(Status(400, body), path=target.path)
+
+    run = run_tap(adapter.name, tmp_path, settings)
+
+    assert run.returncode != 0
+    assert "bad filter for key [redacted]" in run.stderr
+    assert secret not in run.stderr

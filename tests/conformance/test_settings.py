@@ -103,3 +103,23 @@ def test_settings_from_the_environment(
     assert completed.returncode == 0, completed.stderr
     streams = {json.loads(line).get("stream") for line in completed.stdout.splitlines()}
     assert adapter.main.name in streams
+
+
+def test_an_unknown_setting_is_warned_of_once_naming_the_nearest_known_one(
+    adapter: TapAdapter, tmp_path: Path
+) -> None:
+    completed = subprocess.run(
+        [
+            str(BIN / adapter.name),
+            "--config",
+            str(write_json(tmp_path / "typo.json", {"start_dat": "2025-01-01"})),
+            "--discover",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    warned = [line for line in completed.stderr.splitlines() if "start_dat`" in line]
+    assert len(warned) == 1, completed.stderr
+    assert "Unknown setting `start_dat` is ignored; did you mean `start_date`?" in warned[0]
