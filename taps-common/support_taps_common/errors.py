@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlparse
 
+import requests
 from singer_sdk.exceptions import FatalAPIError
-
-if TYPE_CHECKING:
-    import requests
 
 API_MESSAGE_KEYS = ("message", "error", "detail")
 """Where APIs put the human-readable reason of an error, in the order looked at."""
@@ -71,3 +69,38 @@ def malformed_record(stream: str, record: Any, error: Exception | str) -> Malfor
 
 class InvalidStateError(FatalAPIError):
     """A STATE bookmark this stream cannot resume from."""
+
+
+class RequestFailedError(FatalAPIError):
+    """A request that got no answer (a dropped connection, a timeout) after every try."""
+
+
+def request_failure(
+    stream: str, request: requests.PreparedRequest, error: Exception, timeout: float
+) -> str:
+    """`contacts: GET /contacts lost its connection (...)`: what failed, and where, in words."""
+    what = failure(error, timeout)
+    return f"{stream}: {request.method} {urlparse(request.url or '').path} {what}"
+
+
+def failure(error: Exception, timeout: float) -> str:
+    """What went wrong with a request that got no answer (`timeout`: seconds it waited)."""
+    cause = _deepest(error)
+    detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    if isinstance(error, requests.Timeout):
+        return f"got no answer within {timeout:g} s (the `timeout` setting)"
+    if isinstance(error, (requests.ConnectionError, ConnectionError)):
+        return f"lost its connection ({detail})"
+    return f"failed ({detail})"
+
+
+def _deepest(error: BaseException) -> BaseException:
+    """The innermost exception of a chain that requests and urllib3 wrap in tuples."""
+    seen = {id(error)}
+    while True:
+        inner = next((a for a in error.args if isinstance(a, BaseException)), None)
+        inner = inner or getattr(error, "reason", None) or error.__cause__ or error.__context__
+        if not isinstance(inner, BaseException) or id(inner) in seen:
+            return error
+        seen.add(id(inner))
+        error = inner

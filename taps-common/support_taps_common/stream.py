@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, wraps
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import backoff
 import msgspec
+import requests
+from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
 from support_taps_common.decoding import decode_json
 from support_taps_common.errors import (
     CredentialsRefusedError,
+    RequestFailedError,
     api_message,
     malformed_record,
     malformed_response,
+    request_failure,
     request_line,
 )
 from support_taps_common.records import KnownFields, TimeFields
@@ -26,12 +31,23 @@ from support_taps_common.writer import RecordBatchingWriter
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Iterator
 
-    import requests
+    from backoff.types import Details
     from singer_sdk.helpers.types import Context, Record
 
     from support_taps_common.errors import MalformedResponseError
     from support_taps_common.tap import SupportTap
     from support_taps_common.throttle import Throttle
+
+
+NO_ANSWER = (
+    ConnectionResetError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+"""What a request fails with when no whole answer came: retried, as the SDK retries them."""
+RETRIED = (RetriableAPIError, *NO_ANSWER)
 
 
 class SupportStream(StreamInternals):
@@ -82,9 +98,43 @@ class SupportStream(StreamInternals):
 
     @override
     def request_decorator(self, func: Any) -> Any:
-        # Throttle inside the retry loop, so retries also keep to the limit.
+        # Throttle inside the retry loop, so retries also keep to the limit. The SDK's
+        # retries, without the backoff library's own log lines (reprs of the call).
         throttle = self.throttle
-        return super().request_decorator(throttle.wrap(func) if throttle else func)
+        retrying = backoff.on_exception(
+            self.backoff_wait_generator,
+            RETRIED,
+            max_tries=self.backoff_max_tries(),
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=None,
+        )(throttle.wrap(func) if throttle else func)
+
+        @wraps(func)
+        def request(prepared_request: requests.PreparedRequest, context: Context | None) -> Any:  # noqa: ANN401
+            try:
+                return retrying(prepared_request, context)
+            except NO_ANSWER as error:
+                message = request_failure(self.name, prepared_request, error, self.timeout)
+                tries = f"after {self.backoff_max_tries()} tries"
+                raise RequestFailedError(f"{message}, {tries}") from error
+
+        return request
+
+    @override
+    def backoff_handler(self, details: Details) -> None:
+        error = details.get("exception")
+        if error is None or isinstance(error, RetriableAPIError):
+            reason = str(error)
+        else:
+            reason = request_failure(self.name, details["args"][0], error, self.timeout)
+        self.logger.warning(
+            "Backing off %.1f s before try %d of %d: %s",
+            details.get("wait", 0.0),
+            details["tries"] + 1,
+            self.backoff_max_tries(),
+            reason,
+        )
 
     @override
     def validate_response(self, response: requests.Response) -> None:

@@ -31,7 +31,7 @@ def test_secret_settings_are_the_ones_the_schema_marks() -> None:
 )
 def test_secret_errors_name_the_setting_not_the_value(value: object, error: str | None) -> None:
     errors = secret_errors({"token": value}, ["token"])
-    assert [e[: len(error)] for e in errors] == ([error] if error else [])
+    assert [e[: len(error or "")] for e in errors] == ([error] if error else [])
     assert all(str(value).strip() not in e for e in errors if str(value).strip())
 
 

@@ -6,11 +6,19 @@ then either deliver exactly its ground truth, or stop at once with one clear err
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from singer_sdk.exceptions import FatalAPIError
-from support_taps_common.errors import CredentialsRefusedError, MalformedResponseError
+from support_taps_common import stream as support_stream
+from support_taps_common.errors import (
+    CredentialsRefusedError,
+    MalformedResponseError,
+    RequestFailedError,
+)
+from support_taps_common.retries import retry_waits
 
 from sandbox.faults import Delay, DropConnection, Status, Truncate, html_page, too_many_requests
 from tests.conformance.in_process import selecting, sync
@@ -19,7 +27,6 @@ from tests.support.processes import run_tap
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
 
     from sandbox import Sandbox
     from sandbox.faults import Fault
@@ -90,6 +97,56 @@ def test_a_dropped_connection_is_retried(
     adapter: TapAdapter, target: FaultTarget, sandbox: Sandbox
 ) -> None:
     _complete_despite(adapter, target, sandbox, DropConnection())
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries 10 ms apart instead of seconds: what is tested is the end, not the waits."""
+    monkeypatch.setattr(support_stream, "retry_waits", partial(retry_waits, first=0.01))
+
+
+@every_target
+@pytest.mark.usefixtures("quick_retries")
+@pytest.mark.parametrize(
+    ("fault", "settings", "failure"),
+    [
+        (
+            DropConnection(),
+            {},
+            (
+                "lost its connection (RemoteDisconnected: Remote end closed connection "
+                "without response)"
+            ),
+        ),
+        (Delay(3), {"timeout": 1}, "got no answer within 1 s (the `timeout` setting)"),
+    ],
+    ids=["dropped", "timed-out"],
+)
+def test_a_request_that_never_gets_an_answer_stops_naming_stream_and_request(
+    adapter: TapAdapter,
+    target: FaultTarget,
+    sandbox: Sandbox,
+    caplog: pytest.LogCaptureFixture,
+    fault: Fault,
+    settings: dict[str, Any],
+    failure: str,
+) -> None:
+    tries = 5
+    target.api(sandbox).faults.inject(fault, path=target.path, skip=1, times=tries)
+
+    with caplog.at_level(logging.WARNING):
+        run = _run(adapter, target, sandbox, **settings)
+
+    assert isinstance(run.error, RequestFailedError)
+    message = str(run.error)
+    assert message.startswith(f"{target.stream}: {target.method} {target.path} {failure}")
+    assert message.endswith(f", after {tries} tries")
+    assert len(target.api(sandbox).requests_to(target.path)) == 1 + tries
+    retries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Backing off")]
+    assert len(retries) == tries - 1
+    assert retries[0].startswith("Backing off 0.0 s before try 2 of 5: ")
+    assert f"{target.stream}: {target.method} {target.path} {failure}" in retries[0]
+    assert "object at 0x" not in " ".join(retries)
 
 
 @every_target
