@@ -64,9 +64,11 @@ class ExportStream(DixaStream, WindowedStream):
     @override
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
         start_ms, end_ms = self.bounds_ms(self.window)
+        # The API refuses a time before 1970 (`start_date: 1970-01-01` asks for -1 ms);
+        # `place` keeps each record in its window whatever the bounds asked for.
         return {
-            f"{self.window_field}_after": start_ms - 1,
-            f"{self.window_field}_before": end_ms,
+            f"{self.window_field}_after": max(start_ms - 1, 0),
+            f"{self.window_field}_before": max(end_ms, 1),
         }
 
     @override

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from support_taps_common.times import parse_instant
+from tap_dixa.tap import TapDixa
 from tap_dixa.timestamps import to_epoch_ms
 
+from tests.conformance.in_process import selecting, sync
 from tests.dixa.helpers import config
 from tests.support.processes import run_tap
 
@@ -66,3 +68,16 @@ def test_start_date_applies_when_later_than_the_bookmark(sandbox: Sandbox, tmp_p
     assert second.output.ids("conversations") == {
         key for key, c in truth.items() if c["updated_at"] >= start_ms
     }
+
+
+def test_a_start_date_at_the_epoch_is_asked_for_as_the_api_allows(sandbox: Sandbox) -> None:
+    # Asked for as `updated_after=-1`, the API refused it with a 400.
+    catalog = selecting(TapDixa, "conversations")
+    settings = config(sandbox, start_date="1970-01-01", window_days=31)
+
+    run = sync(TapDixa, settings, catalog=catalog)
+
+    assert run.error is None, run.error
+    assert run.output.ids("conversations") == set(sandbox.dixa.exports_data.conversations)
+    first = sandbox.dixa.exports.requests_to("/v1/conversation_export")[0]
+    assert first.param("updated_after") == "0"
