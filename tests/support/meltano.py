@@ -13,6 +13,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+def _environment(workdir: Path, env: Mapping[str, str]) -> dict[str, str]:
+    return {
+        **os.environ,
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "MELTANO_DATABASE_URI": f"sqlite:///{workdir / 'meltano.db'}",
+        **env,
+    }
+
+
 def meltano(
     *args: str, workdir: Path, env: Mapping[str, str], timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
@@ -24,10 +33,17 @@ def meltano(
         text=True,
         timeout=timeout,
         check=False,
-        env={
-            **os.environ,
-            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "MELTANO_DATABASE_URI": f"sqlite:///{workdir / 'meltano.db'}",
-            **env,
-        },
+        env=_environment(workdir, env),
+    )
+
+
+def start_meltano(*args: str, workdir: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    """Start meltano as `meltano` runs it, in a process group of its own (to kill it whole)."""
+    return subprocess.Popen(
+        [str(BIN / "meltano"), *args],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_environment(workdir, env),
+        start_new_session=True,
     )
