@@ -10,6 +10,7 @@ import sys
 import threading
 
 from sandbox import DEFAULT_PORTS, Bounds, Sandbox
+from sandbox.fault_specs import FaultSpec, parse_fault
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +24,12 @@ def main(argv: list[str] | None = None) -> int:
         if not command:
             print("sandbox: --exec needs a command", file=sys.stderr)
             return 2
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        faults = [parse_fault(spec) for spec in args.fault]
+    except ValueError as error:
+        parser.error(str(error))
     sandbox = Sandbox(
         seed=args.seed,
         size=args.size,
@@ -31,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         rate_limits=not args.no_rate_limits,
         bounds=Bounds[args.bounds.upper()],
     )
+    try:
+        _inject(sandbox, faults)
+    except ValueError as error:
+        parser.error(str(error))
     ports = {} if args.random_ports or command else DEFAULT_PORTS
     try:
         sandbox.start(ports)
@@ -47,6 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sandbox.stop()
     return 0
+
+
+def _inject(sandbox: Sandbox, faults: list[FaultSpec]) -> None:
+    apis = sandbox.apis
+    for spec in faults:
+        if spec.api is not None and spec.api not in apis:
+            msg = f"fault api {spec.api!r} is not one of {', '.join(apis)}"
+            raise ValueError(msg)
+        for name, api in apis.items():
+            if spec.api in {None, name}:
+                api.faults.inject(spec.fault, path=spec.path, times=spec.times, skip=spec.skip)
 
 
 def _describe(sandbox: Sandbox) -> None:
@@ -76,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--random-ports", action="store_true", help="pick free ports instead of 8701..."
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help=(
+            "inject a fault, e.g. 503 / 429:2 / 429-date:2 / drop / slow:3 / truncate / html / "
+            "drift, then ,api=NAME ,path=/... ,times=N|all ,skip=N (repeatable; see "
+            "sandbox/fault_specs.py)"
+        ),
     )
     parser.add_argument(
         "--exec",

@@ -1,0 +1,137 @@
+"""Faults named on the command line: `python -m sandbox --fault 429:2,path=/contacts,times=3`.
+
+A spec is `KIND[:ARG]` then optional `,key=value` parts:
+
+- `429` (no Retry-After), `429:SECONDS`, `429-date:SECONDS` (Retry-After as an HTTP date)
+- `500`, `502`, `503`, `504` or any other status: that status with a JSON error body
+- `drop`: close the connection without answering
+- `slow:SECONDS`: answer normally, after SECONDS
+- `truncate`: the real answer, cut in half
+- `html`: an HTML maintenance page instead of JSON
+- `drift`: the real answer with a field no schema has added to every record
+
+and `api=NAME` (default: every API), `path=/...` (default: any), `times=N|all` (default
+1), `skip=N` (default 0: the first matching request).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sandbox.faults import (
+    Delay,
+    DropConnection,
+    Fault,
+    Status,
+    Truncate,
+    html_page,
+    too_many_requests,
+)
+
+if TYPE_CHECKING:
+    from sandbox.faults import Drop, Respond
+    from sandbox.wire import Request, Response
+
+EVERY = 10**9
+"""`times=all`: more requests than any run makes."""
+DRIFT_FIELD = "sandbox_drift"
+
+
+@dataclass(frozen=True)
+class Drift:
+    """The real answer, with `sandbox_drift` added to every record: an API that grew a field."""
+
+    def apply(self, request: Request, respond: Respond) -> Response | Drop:
+        """Add the field to each object of the body's record list."""
+        response = respond(request)
+        try:
+            body = json.loads(response.body)
+        except ValueError:
+            return response
+        for record in _records(body):
+            record[DRIFT_FIELD] = "a field no schema lists"
+        response.body = json.dumps(body).encode()
+        return response
+
+
+def _records(body: Any) -> list[dict[str, Any]]:  # noqa: ANN401 (any JSON)
+    """The objects of the first list of objects in the body: the records of every envelope."""
+    if isinstance(body, list):
+        return [item for item in body if isinstance(item, dict)]
+    if isinstance(body, dict):
+        for value in body.values():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                return _records(value)
+        return [body]
+    return []
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """A fault and where it strikes."""
+
+    fault: Fault
+    api: str | None = None
+    path: str | None = None
+    times: int = 1
+    skip: int = 0
+
+
+def parse_fault(spec: str) -> FaultSpec:
+    """The fault a command-line spec names.
+
+    Raises:
+        ValueError: With a one-line reason, if the spec is not one.
+    """
+    kind, *options = spec.split(",")
+    name, _, argument = kind.partition(":")
+    fault = _fault(name.strip().lower(), argument.strip(), spec)
+    where: dict[str, Any] = {}
+    for option in options:
+        key, _, value = option.partition("=")
+        key = key.strip()
+        if key in {"api", "path"} and value:
+            where[key] = value.strip()
+        elif key == "times" and value == "all":
+            where[key] = EVERY
+        elif key in {"times", "skip"} and value.isdigit():
+            where[key] = int(value)
+        else:
+            msg = f"fault {spec!r}: {option!r} is not api=NAME, path=/..., times=N|all or skip=N"
+            raise ValueError(msg)
+    return FaultSpec(fault, **where)
+
+
+def _fault(name: str, argument: str, spec: str) -> Fault:
+    seconds = _seconds(argument, spec) if argument else None
+    if name == "429":
+        return too_many_requests(seconds)
+    if name == "429-date":
+        return too_many_requests(seconds or 1, http_date=True)
+    if name.isdigit() and 400 <= int(name) <= 599:
+        return Status(int(name))
+    simple: dict[str, Fault] = {
+        "drop": DropConnection(),
+        "truncate": Truncate(),
+        "html": html_page(),
+        "drift": Drift(),
+    }
+    if name in simple:
+        return simple[name]
+    if name == "slow":
+        return Delay(seconds or 5)
+    msg = (
+        f"fault {spec!r}: {name!r} is not one of 429, 429-date, an HTTP error status, drop, "
+        "slow, truncate, html, drift"
+    )
+    raise ValueError(msg)
+
+
+def _seconds(argument: str, spec: str) -> float:
+    try:
+        return float(argument)
+    except ValueError:
+        msg = f"fault {spec!r}: {argument!r} is not a number of seconds"
+        raise ValueError(msg) from None
