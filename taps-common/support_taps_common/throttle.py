@@ -39,7 +39,7 @@ class Throttle:
         self.interval = period / limit * MARGIN if limit > 0 else 0.0
         self.period = period * MARGIN
         self._next_send = 0.0
-        self._finished: deque[float] = deque(maxlen=max(limit, 1))
+        self._finish_times: deque[float] = deque(maxlen=max(limit, 1))
         self._lock = threading.Lock()
 
     def wrap(self, request: Callable[P, R]) -> Callable[P, R]:
@@ -54,14 +54,14 @@ class Throttle:
                 return request(*args, **kwargs)
             finally:
                 with self._lock:
-                    self._finished.append(time.monotonic())
+                    self._finish_times.append(time.monotonic())
 
         return throttled
 
     def _wait_for_a_turn(self) -> None:
         with self._lock:
             turn = max(time.monotonic(), self._next_send)
-            finished = self._finished
+            finished = self._finish_times
             if len(finished) == finished.maxlen:
                 turn = max(turn, finished[0] + self.period)
             # Taken now, so a concurrent request gets the next turn, not this one.
