@@ -43,8 +43,8 @@ def secret_errors(values: Mapping[str, Any], names: Iterable[str]) -> list[str]:
             errors.append(f"{name} is empty")
         elif _CONTROL.search(value) or value != value.strip():
             errors.append(
-                f"{name} has a line break, tab or space at its start or end (a copy-paste "
-                "slip?): remove it"
+                f"{name} has a line break, tab or other control character, or a space at its "
+                "start or end (a copy-paste slip?): remove it"
             )
     return errors
 

@@ -15,6 +15,9 @@ def test_secret_settings_are_the_ones_the_schema_marks() -> None:
     assert secret_settings(schema) == ("token",)
 
 
+SHAPE = "token has a line break, tab or other control character, or a space at its start or end"
+
+
 @pytest.mark.parametrize(
     ("value", "error"),
     [
@@ -24,9 +27,9 @@ def test_secret_settings_are_the_ones_the_schema_marks() -> None:
         (True, "token must be text (a JSON string), not a boolean"),
         ("", "token is empty"),
         (" \n", "token is empty"),
-        ("abc\n", "token has a line break, tab or space at its start or end"),
-        ("a\tb", "token has a line break, tab or space at its start or end"),
-        (" abc", "token has a line break, tab or space at its start or end"),
+        ("abc\n", SHAPE),
+        ("a\tb", SHAPE),
+        (" abc", SHAPE),
     ],
 )
 def test_secret_errors_name_the_setting_not_the_value(value: object, error: str | None) -> None:
