@@ -9,6 +9,8 @@ A spec is `KIND[:ARG]` then optional `,key=value` parts:
 - `truncate`: the real answer, cut in half
 - `html`: an HTML maintenance page instead of JSON
 - `drift`: the real answer with a field no schema has added to every record
+- `set:FIELD=JSON`: the real answer with FIELD of its first record set to the JSON value
+  (`set:talking_time="abc"`, `set:id=null`; no commas), or removed with `unset:FIELD`
 
 and `api=NAME` (default: every API), `path=/...` (default: any), `times=N|all` (default
 1), `skip=N` (default 0: the first matching request).
@@ -52,6 +54,34 @@ class Drift:
             return response
         for record in _records(body):
             record[DRIFT_FIELD] = "a field no schema lists"
+        response.body = json.dumps(body).encode()
+        return response
+
+
+MISSING = object()
+"""`SetField`'s value that removes the field."""
+
+
+@dataclass(frozen=True)
+class SetField:
+    """The real answer with one field of its first record changed: an API breaking its type."""
+
+    field: str
+    value: Any = MISSING
+    """The new value (any JSON), or MISSING to remove the field."""
+
+    def apply(self, request: Request, respond: Respond) -> Response | Drop:
+        """Change the field in the first object of the body's record list."""
+        response = respond(request)
+        try:
+            body = json.loads(response.body)
+        except ValueError:
+            return response
+        for record in _records(body)[:1]:
+            if self.value is MISSING:
+                record.pop(self.field, None)
+            else:
+                record[self.field] = self.value
         response.body = json.dumps(body).encode()
         return response
 
@@ -105,7 +135,7 @@ def parse_fault(spec: str) -> FaultSpec:
 
 
 def _fault(name: str, argument: str, spec: str) -> Fault:
-    seconds = _seconds(argument, spec) if argument else None
+    seconds = _seconds(argument, spec) if argument and name not in {"set", "unset"} else None
     if name == "429":
         return too_many_requests(seconds)
     if name == "429-date":
@@ -122,11 +152,28 @@ def _fault(name: str, argument: str, spec: str) -> Fault:
         return simple[name]
     if name == "slow":
         return Delay(seconds or 5)
+    if name in {"set", "unset"} and argument:
+        return _set_field(name, argument, spec)
     msg = (
         f"fault {spec!r}: {name!r} is not one of 429, 429-date, an HTTP error status, drop, "
-        "slow, truncate, html, drift"
+        "slow, truncate, html, drift, set:FIELD=JSON, unset:FIELD"
     )
     raise ValueError(msg)
+
+
+def _set_field(name: str, argument: str, spec: str) -> SetField:
+    if name == "unset":
+        return SetField(argument)
+    field, equals, text = argument.partition("=")
+    if not field or not equals:
+        msg = f"fault {spec!r}: {argument!r} is not FIELD=JSON"
+        raise ValueError(msg)
+    try:
+        value = json.loads(text)
+    except ValueError:
+        msg = f'fault {spec!r}: {text!r} is not a JSON value (quote a string: "abc")'
+        raise ValueError(msg) from None
+    return SetField(field, value)
 
 
 def _seconds(argument: str, spec: str) -> float:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sandbox.fault_specs import EVERY, Drift, FaultSpec, parse_fault
+from sandbox.fault_specs import EVERY, Drift, FaultSpec, SetField, parse_fault
 from sandbox.faults import Delay, DropConnection, Status, TooManyRequests, Truncate
 from tests.support.processes import REPO
 
@@ -58,6 +58,9 @@ def test_faults_from_the_command_line_strike_where_they_are_aimed() -> None:
         ("slow:3,path=/calls", FaultSpec(Delay(3.0), path="/calls")),
         ("truncate,times=4", FaultSpec(Truncate(), times=4)),
         ("drift", FaultSpec(Drift())),
+        ('set:talking_time="abc"', FaultSpec(SetField("talking_time", "abc"))),
+        ("set:id=null,path=/contacts", FaultSpec(SetField("id", None), path="/contacts")),
+        ("unset:updated_at", FaultSpec(SetField("updated_at"))),
     ],
 )
 def test_each_kind_of_fault_is_named_as_the_tests_use_it(spec: str, expected: FaultSpec) -> None:
@@ -75,6 +78,8 @@ def test_html_is_a_maintenance_page() -> None:
     [
         ("teapot", "'teapot' is not one of 429"),
         ("slow:soon", "'soon' is not a number of seconds"),
+        ("set:id=abc", "'abc' is not a JSON value"),
+        ("set:id", "'id' is not FIELD=JSON"),
         ("503,every=2", "'every=2' is not api=NAME"),
         ("503,api=nowhere", "fault api 'nowhere' is not one of"),
     ],
