@@ -153,7 +153,7 @@ class ConpeekStream(WindowedStream):
         return RecordShaper.from_schema(self.effective_schema, self.tap.clock)
 
     @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record:
+    def shape(self, row: Record, context: Context | None) -> Record | None:
         try:
             return self.shaper.shape(row)
         except ValueError as error:

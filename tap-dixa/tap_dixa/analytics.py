@@ -141,8 +141,8 @@ class AnalyticsFilterValuesStream(AnalyticsStream):
         return self.url_base + self.path.replace("{attribute}", attribute)
 
     @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        return super().post_process({**row, "attribute": (context or {})["attribute"]}, context)
+    def shape(self, row: Record, context: Context | None) -> Record | None:
+        return super().shape({**row, "attribute": (context or {})["attribute"]}, context)
 
 
 class AnalyticsDataStream(AnalyticsStream, WindowedStream):
@@ -200,7 +200,7 @@ class AnalyticsRecordsStream(AnalyticsDataStream):
 
     @override
     def place(self, record: Record, window: Window) -> tuple[datetime, str] | None:
-        at: datetime = record["primaryTimestamp"]  # post_process writes it out
+        at: datetime = record["primaryTimestamp"]  # `shape` writes it out
         return (at, record["row_key"]) if window.start <= at < window.end else None
 
     @override

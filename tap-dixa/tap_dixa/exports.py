@@ -80,12 +80,11 @@ class ExportStream(DixaStream, WindowedStream):
 
     @override
     def place(self, record: Record, window: Window) -> tuple[int, Any] | None:
-        # A record without its epoch-ms key cannot be placed in any window: left out.
         value = record.get(self.time_key)
+        if type(value) is not int:  # no window holds it: never left out silently
+            raise self.malformed_record(record, f"{self.time_key} is {value!r}, not epoch ms")
         start_ms, end_ms = self.bounds_ms(window)
-        if type(value) is int and start_ms <= value < end_ms:
-            return value, record.get("id")
-        return None
+        return (value, record.get("id")) if start_ms <= value < end_ms else None
 
     @cached_property
     def time_key(self) -> str:

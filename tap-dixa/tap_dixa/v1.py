@@ -52,7 +52,7 @@ class ActivityLogsStream(DixaApiStream, WindowedStream):
             raise self.malformed_record(record, error) from None
         if not window.start <= at < window.end:
             return None
-        record["activityTimestamp"] = at  # post_process writes it out once
+        record["activityTimestamp"] = at  # `shape` writes it out once
         return at, str(record.get("id"))
 
     @override
@@ -99,9 +99,9 @@ class MembersStream(ReferenceStream):
     state_partitioning_keys: ClassVar[list[str]] = []  # one state for all, none per parent
 
     @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+    def shape(self, row: Record, context: Context | None) -> Record | None:
         key = cast("type[ParentStream]", self.parent_stream_type).child_key
-        return super().post_process({**row, key: (context or {})[key]}, context)
+        return super().shape({**row, key: (context or {})[key]}, context)
 
 
 class QueuesStream(ParentStream):
@@ -159,7 +159,7 @@ class ContactEndpointsStream(ReferenceStream):
     path = "/v1/contact-endpoints"
 
     @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+    def shape(self, row: Record, context: Context | None) -> Record | None:
         # The API identifies an endpoint by its address or number (GET .../{id}).
         endpoint_id = row.get("address") or row.get("number")
-        return super().post_process({**row, "id": endpoint_id}, context)
+        return super().shape({**row, "id": endpoint_id}, context)

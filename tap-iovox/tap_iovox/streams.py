@@ -91,7 +91,7 @@ class CallsStream(IovoxStream):
         # Compared in the output form, which sorts as the instants do: no datetime per call.
         when = self.call_start(record)
         start, end = self.bounds_text(window)
-        return (when, str(record["id"])) if start <= when < end else None
+        return (when, str(record.get("id"))) if start <= when < end else None
 
     def call_start(self, record: Record) -> str:
         """The call's call_start in the output form.
@@ -116,7 +116,7 @@ class CallsStream(IovoxStream):
         return CallShaper(self.tap.clock, frozenset(self.schema["properties"]))
 
     @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record:
+    def shape(self, row: Record, context: Context | None) -> Record | None:
         try:
             return self.shaper.shape(row)
         except ValueError as error:

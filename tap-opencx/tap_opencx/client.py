@@ -207,7 +207,7 @@ class WindowedCursorStream(CursorStream, WindowedStream):
     @override
     def place(self, record: Record, window: Window) -> tuple[str, str] | None:
         # Compared and sorted in the output form, which sorts as the instants do, and
-        # written back in it: post_process then leaves the replication key alone.
+        # written back in it: `shape` then leaves the replication key alone.
         key = self.replication_key
         try:
             when = record[key] = to_iso(record.get(key))

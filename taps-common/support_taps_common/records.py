@@ -68,22 +68,33 @@ class TimeFields:
         """Replace every time value with `to_iso(value)` (None stays None), in place.
 
         Raises:
-            ValueError: From `to_iso`, for a value that is not a time.
+            ValueError: Naming the field, for a value `to_iso` finds no time.
         """
-        _convert(record, self.top_level, to_iso)
+        _convert(record, self.top_level, to_iso, "")
         for name, fields in self.nested:
             value = record.get(name)
             for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, dict):
-                    _convert(item, fields, to_iso)
+                    _convert(
+                        item,
+                        fields,
+                        to_iso,
+                        f"{name}[]." if isinstance(value, list) else f"{name}.",
+                    )
         return record
 
 
-def _convert(record: dict[str, Any], fields: tuple[str, ...], to_iso: Callable[[Any], Any]) -> None:
+def _convert(
+    record: dict[str, Any], fields: tuple[str, ...], to_iso: Callable[[Any], Any], where: str
+) -> None:
     for name in fields:
         value = record.get(name)
         if value is not None:
-            record[name] = to_iso(value)
+            try:
+                record[name] = to_iso(value)
+            except ValueError as error:
+                msg = f"`{where}{name}` is {value!r}, not a time ({error})"
+                raise ValueError(msg) from None
 
 
 def _is_datetime(prop: Mapping[str, Any]) -> bool:

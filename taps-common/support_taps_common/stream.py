@@ -25,6 +25,7 @@ from support_taps_common.errors import (
 )
 from support_taps_common.records import KnownFields, TimeFields
 from support_taps_common.retries import retry_waits
+from support_taps_common.schema_check import SchemaCheck
 from support_taps_common.sdk_internals import StreamInternals
 from support_taps_common.writer import RecordBatchingWriter
 
@@ -68,8 +69,8 @@ class SupportStream(StreamInternals):
     api_url_setting: ClassVar[str] = "api_url"
     """The setting that holds this stream's base URL."""
 
-    # post_process gives every field its schema type; the SDK's recursive conformance
-    # would spend more time than the rest of the tap re-checking it.
+    # `shape` gives every field its schema type and `schema_check` makes sure of it, in C;
+    # the SDK's recursive conformance would spend more time than the rest of the tap.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     tap: SupportTap
@@ -233,6 +234,21 @@ class SupportStream(StreamInternals):
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        record = self.shape(row, context)
+        return None if record is None else self.schema_check.check(record)
+
+    @cached_property
+    def schema_check(self) -> SchemaCheck:
+        """The check every record passes; its keys and replication key must be there."""
+        keys = tuple(self.primary_keys or ())
+        required = {*keys, *([self.replication_key] if self.replication_key else [])}
+        return SchemaCheck.from_schema(self.name, self.effective_schema, keys, required)
+
+    def shape(self, row: Record, context: Context | None) -> Record | None:  # noqa: ARG002
+        """The API's row in its schema's form (None leaves it out); checked afterwards.
+
+        Here: only the schema's top-level fields, and its times in the tap's form.
+        """
         record = self.known_fields.keep(row, self.warn_unknown_fields)
         try:
             return self.time_fields.convert(record, self.time_to_iso)

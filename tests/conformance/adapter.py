@@ -55,6 +55,12 @@ class MainStream:
     """A top-level field that is not a key, to deselect or to drop with a stream map."""
     nested: str
     """A top-level object or array, which flattening spreads into columns or JSON text."""
+    integer: tuple[str, str]
+    """A field of integers that is not a key: as the API sends it, and as the tap writes it."""
+    boolean: tuple[str, str] | None
+    """A field of booleans, likewise (None if the stream has none)."""
+    time: str
+    """A date-time field that is not the replication key."""
     key: str = "id"
     other: str | None = None
     """Another stream of the tap, which a stream map can remove."""

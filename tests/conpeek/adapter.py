@@ -34,6 +34,9 @@ CONPEEK = TapAdapter(
         key="dialog_uuid",
         field="from_display_target",
         nested="project",
+        integer=("talking_time", "talking_time"),
+        boolean=("machine_detected", "machine_detected"),
+        time="hangup_time",
         other="callbacks",
     ),
     # The SDK checks that every field of a record is in the catalog. The tap keeps

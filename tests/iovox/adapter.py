@@ -28,6 +28,9 @@ IOVOX = TapAdapter(
         ids=lambda sandbox: set(sandbox.iovox.data.by_id),
         field="call_destination",
         nested="comments",
+        integer=("call_time_sec", "call_time_seconds"),
+        boolean=("has_recording", "has_recording"),
+        time="call_end",
     ),
     sandbox_options={"size": 200, "days": 30, "serve": {"iovox"}},
 )
