@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -17,6 +18,9 @@ R = TypeVar("R")
 # Requests reach the server a little earlier or later than they leave; 2% more spacing
 # keeps even a jittered arrival inside the limit.
 MARGIN = 1.02
+SHORTEST_WINDOW = 1.0
+"""No API counts its limit over less than a second; a limit per minute may be enforced as
+its share per second (as a token bucket or a per-second window would)."""
 
 
 class Throttle:
@@ -31,15 +35,18 @@ class Throttle:
     a slow connection) arrives late, close to the next one: arrivals bunch. So a request
     also waits until a period has passed since the request `limit` before it *finished*,
     after which that one has certainly arrived: no `limit + 1` requests ever reach the
-    server within one period, whatever their delays.
+    server within one period, whatever their delays. The same holds for the share of the
+    limit that falls in one second (10 of 600 a minute), in case the server counts that.
     """
 
     def __init__(self, limit: int, period: float = 60.0) -> None:
         """Allow `limit` requests per `period` seconds (0: no limit)."""
         self.interval = period / limit * MARGIN if limit > 0 else 0.0
-        self.period = period * MARGIN
         self._next_send = 0.0
         self._finish_times: deque[float] = deque(maxlen=max(limit, 1))
+        per_second = math.ceil(SHORTEST_WINDOW / self.interval) if limit > 0 else 1
+        # (n, s): a request leaves at least s after the one n before it finished.
+        self._spans = sorted({(n, n * self.interval) for n in (min(per_second, limit), limit)})
         self._lock = threading.Lock()
 
     def wrap(self, request: Callable[P, R]) -> Callable[P, R]:
@@ -62,8 +69,9 @@ class Throttle:
         with self._lock:
             turn = max(time.monotonic(), self._next_send)
             finished = self._finish_times
-            if len(finished) == finished.maxlen:
-                turn = max(turn, finished[0] + self.period)
+            for count, span in self._spans:
+                if len(finished) >= count:
+                    turn = max(turn, finished[-count] + span)
             # Taken now, so a concurrent request gets the next turn, not this one.
             self._next_send = turn + self.interval
         delay = turn - time.monotonic()

@@ -193,6 +193,23 @@ def test_throttle_keeps_the_limit_at_the_server_when_a_request_arrives_late() ->
     assert all(arrivals[i + 3] - arrivals[i] >= 0.4 for i in range(len(arrivals) - 3))
 
 
+def test_throttle_keeps_a_limit_per_minute_at_the_server_second_by_second() -> None:
+    arrivals: list[float] = []
+
+    def request(delay: float) -> None:
+        time.sleep(delay)
+        arrivals.append(time.monotonic())
+
+    # 600 a minute is also 10 a second, to a server that counts it that way.
+    throttled = Throttle(600, period=60).wrap(request)
+    for delay in (0.05, *[0] * 11):
+        throttled(delay)
+
+    # Evenly spaced departures would put 11 arrivals within 0.97 s after the late one.
+    assert all(arrivals[i + 10] - arrivals[i] >= 1.0 for i in range(len(arrivals) - 10))
+    assert arrivals[-1] - arrivals[0] < 11 * 0.1 * 1.02 + 0.2  # and it does not idle
+
+
 def test_threads_sharing_a_throttle_share_its_budget() -> None:
     calls: list[float] = []
     throttled = Throttle(4, period=0.4).wrap(lambda: calls.append(time.monotonic()))
