@@ -33,6 +33,8 @@ from sandbox.faults import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sandbox.faults import Drop, Respond
     from sandbox.wire import Request, Response
 
@@ -47,15 +49,13 @@ class Drift:
 
     def apply(self, request: Request, respond: Respond) -> Response | Drop:
         """Add the field to each object of the body's record list."""
-        response = respond(request)
-        try:
-            body = json.loads(response.body)
-        except ValueError:
-            return response
-        for record in _records(body):
+        return _edited(respond(request), self.edit)
+
+    @staticmethod
+    def edit(records: list[dict[str, Any]]) -> None:
+        """Add the field to every record."""
+        for record in records:
             record[DRIFT_FIELD] = "a field no schema lists"
-        response.body = json.dumps(body).encode()
-        return response
 
 
 MISSING = object()
@@ -72,18 +72,26 @@ class SetField:
 
     def apply(self, request: Request, respond: Respond) -> Response | Drop:
         """Change the field in the first object of the body's record list."""
-        response = respond(request)
-        try:
-            body = json.loads(response.body)
-        except ValueError:
-            return response
-        for record in _records(body)[:1]:
+        return _edited(respond(request), self.edit)
+
+    def edit(self, records: list[dict[str, Any]]) -> None:
+        """Change the field in the first record."""
+        for record in records[:1]:
             if self.value is MISSING:
                 record.pop(self.field, None)
             else:
                 record[self.field] = self.value
-        response.body = json.dumps(body).encode()
+
+
+def _edited(response: Response, edit: Callable[[list[dict[str, Any]]], None]) -> Response:
+    """`response` with `edit` applied to its records (a body that is not JSON stays)."""
+    try:
+        body = json.loads(response.body)
+    except ValueError:
         return response
+    edit(_records(body))
+    response.body = json.dumps(body).encode()
+    return response
 
 
 def _records(body: Any) -> list[dict[str, Any]]:  # noqa: ANN401 (any JSON)
