@@ -73,14 +73,10 @@ class TimeFields:
         _convert(record, self.top_level, to_iso, "")
         for name, fields in self.nested:
             value = record.get(name)
+            where = f"{name}[]." if isinstance(value, list) else f"{name}."
             for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, dict):
-                    _convert(
-                        item,
-                        fields,
-                        to_iso,
-                        f"{name}[]." if isinstance(value, list) else f"{name}.",
-                    )
+                    _convert(item, fields, to_iso, where)
         return record
 
 

@@ -66,7 +66,6 @@ class SchemaCheck:
 
     stream: str
     keys: tuple[str, ...]
-    required: frozenset[str]
     formats: dict[str, str]
     """Top-level fields with a string format (`date-time`, `date`), to name it in errors."""
     wrapper: type[msgspec.Struct]
@@ -89,7 +88,7 @@ class SchemaCheck:
             for name, prop in schema.get("properties", {}).items()
             if isinstance(prop, dict) and prop.get("format") in _FORMATS
         }
-        return cls(stream, tuple(keys), frozenset(required), formats, wrapper)
+        return cls(stream, tuple(keys), formats, wrapper)
 
     def check(self, record: dict[str, Any]) -> dict[str, Any]:
         """`record` itself, coerced in place where a lossless coercion makes it fit.
@@ -147,7 +146,10 @@ def _object_type(name: str, schema: Mapping[str, Any], required: frozenset[str])
 
 
 def _field_type(name: str, schema: Any, *, nullable: bool) -> Any:  # noqa: ANN401, C901, PLR0912
-    """The msgspec type of one JSON Schema; Any where the schema leaves it open."""
+    """The msgspec type of one JSON Schema; Any where the schema leaves it open.
+
+    `nullable=False` refuses null even where the schema allows it (for keys).
+    """
     if not isinstance(schema, dict) or "type" not in schema:
         return Any
     kinds = [schema["type"]] if isinstance(schema["type"], str) else list(schema["type"])
@@ -159,7 +161,7 @@ def _field_type(name: str, schema: Any, *, nullable: bool) -> Any:  # noqa: ANN4
             options.extend(_SCALARS[kind])
         elif kind == "array":
             items = schema.get("items")
-            options.append(list[_field_type(f"{name}_item", items, nullable=False)])  # type: ignore[misc]
+            options.append(list[_field_type(f"{name}_item", items, nullable=True)])  # type: ignore[misc]
         elif kind == "object":
             if schema.get("properties"):
                 options.append(_object_type(name, schema, frozenset(schema.get("required", ()))))

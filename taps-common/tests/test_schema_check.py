@@ -17,7 +17,7 @@ SCHEMA: dict[str, Any] = {
         "name": {"type": ["string", "null"]},
         "score": {"type": ["number", "null"]},
         "open": {"type": ["boolean", "null"]},
-        "tags": {"type": ["array", "null"], "items": {"type": "string"}},
+        "tags": {"type": ["array", "null"], "items": {"type": ["string", "null"]}},
         "ratings": {
             "type": ["array", "null"],
             "items": {
@@ -40,7 +40,7 @@ FULL: dict[str, Any] = {
     "name": "seven",
     "score": 3,
     "open": False,
-    "tags": ["a"],
+    "tags": ["a", None],
     "ratings": [{"score": 5, "comment": "kept, though no schema names it"}],
     "counts": {"x": 1},
     "custom": {"deep": [1, {"two": 2}]},
@@ -100,7 +100,7 @@ def test_lossless_coercions_are_made_in_place_keeping_every_field() -> None:
         ("updated_at", 1736000000000, "`updated_at` must be an RFC 3339 date-time, got 17360"),
         ("updated_at", "2025-01-02T03:04:05", "must be an RFC 3339 date-time"),  # no offset
         ("day", "2025-01-02T00:00:00Z", "`day` must be a date (YYYY-MM-DD), got '2025-01-02T"),
-        ("tags", ["a", 2], "`tags[1]` must be a string, got 2"),
+        ("tags", ["a", 2], "`tags[1]` must be a string or null, got 2"),
         (
             "ratings",
             [{"score": "five"}],
