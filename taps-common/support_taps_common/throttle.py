@@ -44,9 +44,11 @@ class Throttle:
         self.interval = period / limit * MARGIN if limit > 0 else 0.0
         self._next_send = 0.0
         self._finish_times: deque[float] = deque(maxlen=max(limit, 1))
-        per_second = math.ceil(SHORTEST_WINDOW / self.interval) if limit > 0 else 1
+        counts = {limit}
+        if 0 < self.interval < SHORTEST_WINDOW:  # a second holds two or more requests
+            counts.add(min(math.ceil(SHORTEST_WINDOW / self.interval), limit))
         # (n, s): a request leaves at least s after the one n before it finished.
-        self._spans = sorted({(n, n * self.interval) for n in (min(per_second, limit), limit)})
+        self._spans = sorted((n, n * self.interval) for n in counts)
         self._lock = threading.Lock()
 
     def wrap(self, request: Callable[P, R]) -> Callable[P, R]:

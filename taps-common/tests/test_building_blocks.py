@@ -7,6 +7,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from itertools import pairwise
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +21,9 @@ from support_taps_common.settings import date_range_errors, url_errors, zone_err
 from support_taps_common.throttle import Throttle
 from support_taps_common.times import is_zone, parse_instant, parse_zone
 from support_taps_common.windows import Window, local_day, windows
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 UTC = timezone.utc
 
@@ -177,37 +181,42 @@ def test_throttle_keeps_to_its_budget_without_idling() -> None:
     assert calls[-1] - calls[0] < 0.8 * 1.02 + 0.2
 
 
-def test_throttle_keeps_the_limit_at_the_server_when_a_request_arrives_late() -> None:
+def _arrivals(throttle: Throttle, delays: Iterable[float]) -> list[float]:
+    """When each throttled request reached the server, `delay` after it left."""
     arrivals: list[float] = []
 
     def request(delay: float) -> None:
-        # Reaches the server `delay` after leaving, then answers at once.
-        time.sleep(delay)
+        time.sleep(delay)  # on its way, then answered at once
         arrivals.append(time.monotonic())
 
-    throttled = Throttle(3, period=0.4).wrap(request)
-    for delay in (0.1, 0, 0, 0, 0.1, 0, 0, 0):
+    throttled = throttle.wrap(request)
+    for delay in delays:
         throttled(delay)
+    return arrivals
+
+
+def test_throttle_keeps_the_limit_at_the_server_when_a_request_arrives_late() -> None:
+    arrivals = _arrivals(Throttle(3, period=0.4), (0.1, 0, 0, 0, 0.1, 0, 0, 0))
 
     # Evenly spaced departures would have 4 arrivals within 0.31 s after each late one.
     assert all(arrivals[i + 3] - arrivals[i] >= 0.4 for i in range(len(arrivals) - 3))
 
 
 def test_throttle_keeps_a_limit_per_minute_at_the_server_second_by_second() -> None:
-    arrivals: list[float] = []
-
-    def request(delay: float) -> None:
-        time.sleep(delay)
-        arrivals.append(time.monotonic())
-
     # 600 a minute is also 10 a second, to a server that counts it that way.
-    throttled = Throttle(600, period=60).wrap(request)
-    for delay in (0.05, *[0] * 11):
-        throttled(delay)
+    arrivals = _arrivals(Throttle(600, period=60), (0.05, *[0] * 11))
 
     # Evenly spaced departures would put 11 arrivals within 0.97 s after the late one.
     assert all(arrivals[i + 10] - arrivals[i] >= 1.0 for i in range(len(arrivals) - 10))
     assert arrivals[-1] - arrivals[0] < 11 * 0.1 * 1.02 + 0.2  # and it does not idle
+
+
+def test_a_limit_under_one_a_second_spaces_departures_not_answers() -> None:
+    # 2 per 2.5 s: a second holds no two requests, so a slow answer costs no extra wait.
+    arrivals = _arrivals(Throttle(2, period=2.5), (0.3, 0.3))
+
+    # The second leaves one interval (1.275 s) after the first left, not after it answered.
+    assert 1.275 <= arrivals[1] - arrivals[0] < 1.275 + 0.15
 
 
 def test_threads_sharing_a_throttle_share_its_budget() -> None:
