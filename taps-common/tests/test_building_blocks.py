@@ -213,10 +213,19 @@ def test_throttle_keeps_a_limit_per_minute_at_the_server_second_by_second() -> N
 
 def test_a_limit_under_one_a_second_spaces_departures_not_answers() -> None:
     # 2 per 2.5 s: a second holds no two requests, so a slow answer costs no extra wait.
-    arrivals = _arrivals(Throttle(2, period=2.5), (0.3, 0.3))
+    departures: list[float] = []
 
-    # The second leaves one interval (1.275 s) after the first left, not after it answered.
-    assert 1.275 <= arrivals[1] - arrivals[0] < 1.275 + 0.15
+    def request() -> None:
+        departures.append(time.monotonic())
+        time.sleep(0.3)  # a slow answer
+
+    throttled = Throttle(2, period=2.5).wrap(request)
+    throttled()
+    throttled()
+
+    # The second leaves one interval (1.275 s) after the first left, not after it answered
+    # (that would be 1.575 s). Departures, not arrivals: two sleeps overrun by different amounts.
+    assert 1.275 <= departures[1] - departures[0] < 1.275 + 0.15
 
 
 def test_threads_sharing_a_throttle_share_its_budget() -> None:
