@@ -280,7 +280,9 @@ class SupportStream(StreamInternals):
     @override
     def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
         super().finalize_state_progress_markers(state)
-        # A full-table stream may end without a STATE to push its records out.
+        # The SDK calls this once a stream (and, through it, each child) was read to the
+        # end. A full-table stream may end without a STATE to push its records out.
         writer = self.tap.message_writer
         if isinstance(writer, RecordBatchingWriter):
             writer.flush()
+            writer.streams_synced([self.name])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -30,6 +30,10 @@ class SupportTap(TapInternals):
     message_writer_class = RecordBatchingWriter
     url_settings: ClassVar[tuple[str, ...]] = ("api_url",)
     """The settings that hold base URLs."""
+    connection_check_stream: ClassVar[str]
+    """A stream whose first request shows whether the API accepts the credentials."""
+    CONNECTION_CHECK_SPAN = timedelta(hours=1)
+    """How far back the connection check reads: one window, about one request."""
 
     @override
     def settings_errors(self) -> list[str]:
@@ -59,6 +63,32 @@ class SupportTap(TapInternals):
         """End of the extracted range: `end_date`, or the time of the first call."""
         configured = self.config.get("end_date")
         return parse_instant(str(configured)) if configured else datetime.now(timezone.utc)
+
+    def check_connection(self) -> None:
+        """Make one cheap authenticated request; raise what the tap would have raised.
+
+        Reads the first records of `connection_check_stream` from the last hour of the
+        range only, so a windowed stream requests one window.
+        """
+        start = self.end_date - self.CONNECTION_CHECK_SPAN
+        narrowed = type(self)(
+            config={**self.config, "start_date": start.isoformat()}, setup_mapper=False
+        )
+        records = narrowed.streams[self.connection_check_stream].get_records(None)
+        next(iter(records), None)
+
+    @classmethod
+    def airbyte_cli(cls) -> None:
+        """The tap as an Airbyte source (`source-...`): spec, check, discover, read."""
+        try:
+            from support_taps_common.airbyte.source import main
+        except ImportError as error:
+            package = cls.name
+            sys.exit(
+                f"{cls.name.replace('tap-', 'source-', 1)} needs the airbyte extra: "
+                f"pip install '{package}[airbyte]' ({error})"
+            )
+        main(cls)
 
     @override
     @classmethod

@@ -15,6 +15,8 @@ from singer_sdk.singerlib import SchemaMessage, SingerMessageType
 from typing_extensions import override
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from singer_sdk.singerlib import Message
 
 FLUSH_BYTES = 1 << 16
@@ -22,6 +24,11 @@ FLUSH_BYTES = 1 << 16
 
 # The SDK's MsgSpecWriter settings, so both paths write the same bytes.
 _ENCODER = msgspec.json.Encoder(enc_hook=enc_hook, decimal_format="number")
+
+
+def encode_record_into(record: dict[str, Any], buffer: bytearray) -> None:
+    """Append a record's JSON to `buffer`, as the SDK's writer encodes it."""
+    _ENCODER.encode_into(record, buffer, -1)
 
 
 class RecordBatchingWriter(MsgSpecWriter):
@@ -71,10 +78,13 @@ class RecordBatchingWriter(MsgSpecWriter):
         the millisecond.
         """
         pending = self._hold(self._record_prefix(stream))
-        _ENCODER.encode_into(record, pending, -1)
+        encode_record_into(record, pending)
         pending += self._record_suffix(version)
         if len(pending) >= FLUSH_BYTES:
             self.flush()
+
+    def streams_synced(self, streams: Iterable[str]) -> None:
+        """These streams were read to the end (Singer has no message for it)."""
 
     def _record_prefix(self, stream: str) -> bytes:
         prefix = self._prefixes.get(stream)
