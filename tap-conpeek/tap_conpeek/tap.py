@@ -30,6 +30,7 @@ class TapConpeek(SupportTap):
     """Conversation statistics, call history and callbacks from Conpeek, incrementally."""
 
     name = "tap-conpeek"
+    connection_check_stream = "cdr_dialogs"
     config_jsonschema = th.PropertiesList(
         th.Property(
             "api_url",

@@ -53,6 +53,7 @@ class TapDixa(SupportTap):
     """
 
     name = "tap-dixa"
+    connection_check_stream = "agents"
     url_settings = ("exports_api_url", "api_url")
 
     config_jsonschema = th.PropertiesList(

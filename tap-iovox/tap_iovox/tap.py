@@ -26,6 +26,7 @@ class TapIovox(SupportTap):
     """Calls with their insights from iovox, incrementally with a lookback."""
 
     name = "tap-iovox"
+    connection_check_stream = "calls"
 
     config_jsonschema = th.PropertiesList(
         th.Property(

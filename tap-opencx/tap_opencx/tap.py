@@ -29,6 +29,7 @@ class TapOpenCX(SupportTap):
     """Sessions, their history and CSAT, contacts, handoff events and insights from Open CX."""
 
     name = "tap-opencx"
+    connection_check_stream = "contacts"
 
     config_jsonschema = th.PropertiesList(
         th.Property(
