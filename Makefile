@@ -15,6 +15,17 @@ $(BIN)/.installed: requirements-dev.txt pyproject.toml $(foreach package,$(PACKA
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# PyAirbyte, for the Airbyte tests and benchmarks (see requirements-airbyte.in).
+AIRBYTE_VENV := .venv-airbyte
+AIRBYTE_PYTHON ?= $(PYTHON)
+$(AIRBYTE_VENV)/.installed: requirements-airbyte.txt
+	$(AIRBYTE_PYTHON) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' \
+		|| { echo "PyAirbyte needs Python 3.10-3.12: make AIRBYTE_PYTHON=python3.12" >&2; exit 1; }
+	$(AIRBYTE_PYTHON) -m venv $(AIRBYTE_VENV)
+	$(AIRBYTE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(AIRBYTE_VENV)/bin/python -m pip install --quiet -r requirements-airbyte.txt
+	touch $@
+
 .meltano/.installed: meltano.yml $(BIN)/.installed
 	MELTANO_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/meltano install
 	touch $@
@@ -33,19 +44,21 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-pytest: .meltano/.installed
+pytest: .meltano/.installed $(AIRBYTE_VENV)/.installed
 	TZ=Asia/Kolkata $(BIN)/pytest
 
 test: lint typecheck pytest
 
 # Not part of make test: minutes of work, and figures rather than pass/fail.
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed $(AIRBYTE_VENV)/.installed
 	$(BIN)/python -m bench
 
 # Re-pin the development environment after a dependency changes (uv comes with meltano).
 lock: $(BIN)/.installed
 	$(BIN)/uv pip compile --quiet --universal --python-version 3.10 --no-header \
 		--output-file requirements-dev.txt requirements-dev.in
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --no-header \
+		--output-file requirements-airbyte.txt requirements-airbyte.in
 
 clean:
-	rm -rf $(VENV) .meltano output .bench
+	rm -rf $(VENV) $(AIRBYTE_VENV) .meltano output .bench

@@ -1,0 +1,1 @@
+"""The taps as Airbyte sources, through PyAirbyte."""
