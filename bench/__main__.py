@@ -9,6 +9,8 @@ from pathlib import Path
 
 from bench.comparison import comparison
 from bench.memory import memory
+from bench.protocol import protocol
+from bench.pyairbyte_comparison import pyairbyte_comparison
 from bench.rate_limits import rate_limits
 from bench.report import table
 from bench.throughput import throughput
@@ -26,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(scratch)
         rows = [
             *throughput(size, runs, workdir),
+            *protocol(size, runs, workdir),
             *comparison(size, runs, workdir),
+            *pyairbyte_comparison(size, runs, workdir),
             *memory(small, large, workdir),
             *rate_limits(size // 10, workdir),
         ]

@@ -68,6 +68,53 @@ class Case:
         catalog.write_text(json.dumps(as_catalog(json.loads(discovered.stdout), self.stream)))
         return [str(BIN / self.tap), "--config", str(config), "--catalog", str(catalog)]
 
+    @property
+    def source(self) -> str:
+        """The tap's Airbyte source executable: `tap-dixa` -> `source-dixa`."""
+        return self.tap.replace("tap-", "source-", 1)
+
+    def source_command(self, workdir: Path) -> list[str]:
+        """The tap's Airbyte source reading only the main stream, as PyAirbyte first would.
+
+        Incremental, appended and deduplicated, from an empty state (`[]`).
+        """
+        source = str(BIN / self.source)
+        config = workdir / f"{self.source}.config.json"
+        config.write_text(json.dumps(self.config))
+        catalog = workdir / f"{self.source}.catalog.json"
+        catalog.write_text(json.dumps(self._configured_catalog(source, config)))
+        state = workdir / f"{self.source}.state.json"
+        state.write_text("[]")
+        return [
+            *(source, "read", "--config", str(config)),
+            *("--catalog", str(catalog), "--state", str(state)),
+        ]
+
+    def _configured_catalog(self, source: str, config: Path) -> dict[str, Any]:
+        """A ConfiguredAirbyteCatalog of the main stream, from the source's CATALOG."""
+        discovered = subprocess.run(
+            [source, "discover", "--config", str(config)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        messages = map(json.loads, discovered.stdout.splitlines())
+        catalog = next(m["catalog"] for m in messages if m["type"] == "CATALOG")
+        stream = next(s for s in catalog["streams"] if s["name"] == self.stream)
+        return {
+            "streams": [
+                {
+                    "stream": {
+                        "name": self.stream,
+                        "json_schema": {},
+                        "supported_sync_modes": stream["supported_sync_modes"],
+                    },
+                    "sync_mode": "incremental",
+                    "destination_sync_mode": "append_dedup",
+                }
+            ]
+        }
+
     def bare_command(self) -> list[str]:
         """The bare loop over the same pages."""
         return [
