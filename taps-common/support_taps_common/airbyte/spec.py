@@ -22,13 +22,17 @@ def connection_specification(tap_class: type[Tap]) -> dict[str, Any]:
     rather than given as null, so its type loses "null" (forms render it plainly).
     """
     settings = tap_class.config_jsonschema
+    builtins: dict[str, Any] = {"properties": {}}
+    tap_class.append_builtin_config(builtins)  # what the SDK adds (once `--about` ran, in place)
     return {
         "$schema": DRAFT_07,
         "title": f"{tap_class.name} settings",
         "type": "object",
         "required": list(settings.get("required", [])),
         "properties": {
-            name: _setting(schema) for name, schema in settings.get("properties", {}).items()
+            name: _setting(schema)
+            for name, schema in settings.get("properties", {}).items()
+            if name not in builtins["properties"]
         },
         "additionalProperties": True,
     }
