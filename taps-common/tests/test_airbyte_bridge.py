@@ -18,8 +18,8 @@ from airbyte_protocol_dataclasses.models import (
     ConfiguredAirbyteCatalog,
     Type,
 )
-from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
-from support_taps_common.airbyte.catalog import airbyte_stream, selected_catalog
+from singer_sdk.singerlib import Catalog, CatalogEntry, RecordMessage, SchemaMessage, StateMessage
+from support_taps_common.airbyte.catalog import airbyte_stream, select
 from support_taps_common.airbyte.output import AirbyteWriter, Output
 from support_taps_common.airbyte.protocol import (
     InputError,
@@ -127,14 +127,14 @@ def test_states_are_sent_per_stream_when_the_bookmark_changed_with_the_records_s
 
 
 def test_the_catalog_entry_and_what_a_configured_catalog_selects() -> None:
-    stream = plain(airbyte_stream(ENTRY))
+    stream = plain(airbyte_stream(CatalogEntry.from_dict(ENTRY)))
     as_configured = {
         "stream": {**stream, "json_schema": {"properties": {"id": {}}}},
         "sync_mode": "full_refresh",
         "destination_sync_mode": "overwrite",
     }
     configured = parse({"streams": [as_configured]}, ConfiguredAirbyteCatalog)
-    chosen = selected_catalog({"streams": [ENTRY]}, configured)["streams"][0]
+    chosen = select(Catalog.from_dict({"streams": [ENTRY]}), configured).to_dict()["streams"][0]
 
     assert stream["supported_sync_modes"] == ["full_refresh", "incremental"]
     assert stream["source_defined_primary_key"] == [["id"]]
@@ -143,13 +143,13 @@ def test_the_catalog_entry_and_what_a_configured_catalog_selects() -> None:
     assert [m["metadata"].get("selected") for m in chosen["metadata"]] == [True, True, False, False]
     unknown = {"streams": [{**as_configured, "stream": {**stream, "name": "nope"}}]}
     with pytest.raises(InputError, match="does not have: nope"):
-        selected_catalog({"streams": [ENTRY]}, parse(unknown, ConfiguredAirbyteCatalog))
+        select(Catalog.from_dict({"streams": [ENTRY]}), parse(unknown, ConfiguredAirbyteCatalog))
 
 
 def test_stream_statuses_go_forward_only_and_end_once() -> None:
     buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     with redirect_stdout(buffer):
-        writer = AirbyteWriter(Output(), ["items", "idle"], {})
+        writer = AirbyteWriter(Output(), ["items", "idle"])
         writer.write_message(SchemaMessage("items", ENTRY["schema"], ["id"]))
         writer.write_message(RecordMessage("items", {"id": 1}))
         writer.write_message(RecordMessage("items", {"id": 2}))

@@ -279,6 +279,20 @@ def test_failures_are_trace_errors_with_a_failure_type_and_exit_1(
     assert errors[0]["failure_type"] == "config_error"
     assert "ConfiguredAirbyteCatalog" in errors[0]["message"]
 
+    bad_date = adapter.config(sandbox, start_date="2025-13-01")
+    code, messages = _run(
+        adapter, tmp_path, "read", config=bad_date, catalog=_catalog(main.name), state=[]
+    )
+    errors = [
+        m["trace"]["error"]
+        for m in messages
+        if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"
+    ]
+    assert code == 1
+    assert [e["failure_type"] for e in errors] == ["config_error"]
+    assert "start_date '2025-13-01' is not a date" in errors[0]["message"]
+    assert _statuses(messages) == {main.name: ["STARTED", "INCOMPLETE"]}
+
     code, messages = _run(adapter, tmp_path, "check", config=refused)
     assert code == 0
     assert messages[-1]["connectionStatus"]["status"] == "FAILED"

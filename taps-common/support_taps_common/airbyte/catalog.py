@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airbyte_protocol_dataclasses.models import (
     AirbyteCatalog,
@@ -17,47 +16,35 @@ from support_taps_common.airbyte.protocol import InputError
 
 if TYPE_CHECKING:
     from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
+    from singer_sdk.singerlib import Catalog, CatalogEntry
+
+PROPERTY = 2
+"""The length of a top-level property's breadcrumb: ("properties", name)."""
 
 
-def _stream_metadata(entry: dict[str, Any]) -> dict[str, Any]:
-    for item in entry.get("metadata", []):
-        if not item["breadcrumb"]:
-            return item["metadata"]  # type: ignore[no-any-return]
-    return {}
-
-
-def _cursor_of(entry: dict[str, Any]) -> str | None:
-    key = entry.get("replication_key") or _stream_metadata(entry).get("valid-replication-keys")
-    if isinstance(key, list):
-        return key[0] if key else None
-    return key
-
-
-def airbyte_stream(entry: dict[str, Any]) -> AirbyteStream:
+def airbyte_stream(entry: CatalogEntry) -> AirbyteStream:
     """A Singer catalog entry as an Airbyte stream: incremental where it has a bookmark."""
-    cursor = _cursor_of(entry)
+    cursor = entry.replication_key
     modes = [SyncMode.full_refresh, SyncMode.incremental] if cursor else [SyncMode.full_refresh]
     return AirbyteStream(
-        name=entry["tap_stream_id"],
-        json_schema=entry["schema"],
+        name=entry.tap_stream_id,
+        json_schema=entry.schema.to_dict(),
         supported_sync_modes=modes,
         source_defined_cursor=bool(cursor),
         default_cursor_field=[cursor] if cursor else None,
-        source_defined_primary_key=[[key] for key in entry.get("key_properties", [])],
+        source_defined_primary_key=[[key] for key in entry.key_properties or ()],
         is_resumable=bool(cursor),
     )
 
 
-def catalog_message(singer_catalog: dict[str, Any]) -> AirbyteMessage:
+def catalog_message(singer_catalog: Catalog) -> AirbyteMessage:
     """The CATALOG message for the tap's discovered streams."""
-    streams = [airbyte_stream(entry) for entry in singer_catalog["streams"]]
+    streams = [airbyte_stream(entry) for entry in singer_catalog.streams]
     return AirbyteMessage(type=Type.CATALOG, catalog=AirbyteCatalog(streams=streams))
 
 
-def selected_catalog(
-    singer_catalog: dict[str, Any], configured: ConfiguredAirbyteCatalog
-) -> dict[str, Any]:
-    """The tap's catalog with what the configured catalog selects, and how.
+def select(singer_catalog: Catalog, configured: ConfiguredAirbyteCatalog) -> Catalog:
+    """Mark in the tap's (freshly discovered) catalog what the configured catalog selects.
 
     Streams not listed are deselected. `full_refresh`, or `incremental` on a stream
     without a bookmark (PyAirbyte asks for it on every stream), reads the stream whole
@@ -65,26 +52,25 @@ def selected_catalog(
     the properties it lacks; keys stay, as the SDK keeps them.
     """
     wanted = {stream.stream.name: stream for stream in configured.streams}
-    if unknown := sorted(wanted.keys() - {e["tap_stream_id"] for e in singer_catalog["streams"]}):
+    if unknown := sorted(wanted.keys() - singer_catalog.keys()):
         msg = f"the catalog names streams this source does not have: {', '.join(unknown)}"
         raise InputError(msg)
-    catalog = copy.deepcopy(singer_catalog)
-    for entry in catalog["streams"]:
-        chosen = wanted.get(entry["tap_stream_id"])
+    for entry in singer_catalog.streams:
+        chosen = wanted.get(entry.tap_stream_id)
         incremental = (
             chosen is not None
             and chosen.sync_mode == SyncMode.incremental
-            and _cursor_of(entry) is not None
+            and entry.replication_key is not None
         )
-        entry["replication_method"] = "INCREMENTAL" if incremental else "FULL_TABLE"
+        entry.replication_method = "INCREMENTAL" if incremental else "FULL_TABLE"
+        entry.metadata.root.selected = chosen is not None
         properties = chosen.stream.json_schema.get("properties") if chosen else None
-        for item in entry["metadata"]:
-            breadcrumb = item["breadcrumb"]
-            if not breadcrumb:
-                item["metadata"]["selected"] = chosen is not None
-            elif properties is not None and len(breadcrumb) == 2:  # noqa: PLR2004
-                item["metadata"]["selected"] = breadcrumb[1] in properties
-    return catalog
+        if properties is None:
+            continue
+        for breadcrumb, metadata in entry.metadata.items():
+            if len(breadcrumb) == PROPERTY:
+                metadata.selected = breadcrumb[1] in properties
+    return singer_catalog
 
 
 def full_refresh_streams(configured: ConfiguredAirbyteCatalog) -> set[str]:

@@ -69,7 +69,6 @@ class AirbyteLogHandler(logging.Handler):
     def __init__(self, output: Output) -> None:
         super().__init__()
         self.output = output
-        self.setFormatter(logging.Formatter("%(name)s: %(message)s"))
 
     @override
     def emit(self, record: logging.LogRecord) -> None:
@@ -108,13 +107,10 @@ class AirbyteWriter(RecordBatchingWriter):
     after a failure, INCOMPLETE).
     """
 
-    def __init__(
-        self, output: Output, streams: Iterable[str], initial_state: dict[str, Any]
-    ) -> None:
+    def __init__(self, output: Output, streams: Iterable[str]) -> None:
         super().__init__()
         self.output = output
         self.states = StreamStates()
-        self.states.messages(initial_state)  # what was handed in is not news
         self._status: dict[str, AirbyteStreamStatus | None] = dict.fromkeys(streams)
         self._starts: dict[str, bytes] = {}
 

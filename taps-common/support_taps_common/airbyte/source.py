@@ -23,11 +23,7 @@ from airbyte_protocol_dataclasses.models import (
 )
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
-from support_taps_common.airbyte.catalog import (
-    catalog_message,
-    full_refresh_streams,
-    selected_catalog,
-)
+from support_taps_common.airbyte.catalog import catalog_message, full_refresh_streams, select
 from support_taps_common.airbyte.output import AirbyteWriter, Output, log_to
 from support_taps_common.airbyte.protocol import InputError, now_ms, parse
 from support_taps_common.airbyte.spec import spec_message
@@ -71,20 +67,22 @@ class AirbyteSource:
     def discover(self, config: dict[str, Any]) -> None:
         """CATALOG: the tap's streams, offline."""
         tap = self.tap_class(config=config, setup_mapper=False)
-        self.output.write(catalog_message(tap.catalog_dict))
+        self.output.write(catalog_message(tap.catalog))
 
     def read(self, config: dict[str, Any], catalog: object, state: object = None) -> None:
         """RECORD, STATE and TRACE messages of the configured streams."""
         configured = parse(catalog, ConfiguredAirbyteCatalog)
-        discovered = self.tap_class(config=config, setup_mapper=False).catalog_dict
-        singer_catalog = selected_catalog(discovered, configured)
-        initial = singer_state(state, full_refresh_streams(configured))
-        writer = AirbyteWriter(
-            self.output, [stream.stream.name for stream in configured.streams], initial
-        )
+        writer = AirbyteWriter(self.output, [stream.stream.name for stream in configured.streams])
         try:
+            discovery = self.tap_class(config=config, setup_mapper=False)  # checks the settings
+            initial = singer_state(state, full_refresh_streams(configured))
+            writer.states.messages(initial)  # what was handed in is not news
             tap = self.tap_class(
-                config=config, catalog=singer_catalog, state=initial, message_writer=writer
+                config=config,
+                catalog=select(discovery.catalog, configured),
+                state=initial,
+                message_writer=writer,
+                validate_config=False,  # checked above, once
             )
             tap.sync_all()
         except BaseException:
