@@ -112,7 +112,6 @@ for line in sys.stdin:
         answer = {
             "error": type(error).__name__,
             "message": str(error),
-            "details": repr(getattr(error, "failure_reason", None) or ""),
             "log": connector_log(str(error)),
             "trace": traceback.format_exc(),
         }

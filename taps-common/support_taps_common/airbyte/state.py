@@ -59,7 +59,7 @@ def _bookmarks(message: dict[str, Any]) -> dict[str, Any]:
             stream["stream_descriptor"]["name"]: stream.get("stream_state") or {}
             for stream in message["global"].get("stream_states", [])
         }
-    legacy = message.get("data", message) if kind in {"LEGACY", ""} else {}
+    legacy = message.get("data", message)  # LEGACY, or the Singer state itself
     return dict(legacy.get("bookmarks", {}))
 
 
