@@ -64,7 +64,7 @@ def pyairbyte_comparison(size: int, runs: int, workdir: Path) -> list[Row]:
     with Sandbox(size=size, days=90, rate_limits=False, serve=subject.apis) as sandbox:
         # As in bench.comparison: up to now rather than to the end of the data.
         case = subject.case(sandbox).without("end_date")
-        client = PyAirbyte()
+        client = PyAirbyte(workdir / "pyairbyte-logs")
         try:
             return _compare(client, case, sandbox.urls["dixa_exports"], runs, workdir)
         finally:

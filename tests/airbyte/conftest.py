@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def pyairbyte() -> Iterator[PyAirbyte]:
+def pyairbyte(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PyAirbyte]:
     """PyAirbyte (in its own virtualenv), offline."""
-    driver = PyAirbyte()
+    driver = PyAirbyte(tmp_path_factory.mktemp("airbyte-logs"))
     yield driver
     driver.close()

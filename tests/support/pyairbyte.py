@@ -23,13 +23,17 @@ def source_executable(tap: str) -> Path:
 
 
 class PyAirbyte:
-    """One PyAirbyte process, answering one command at a time."""
+    """One PyAirbyte process, answering one command at a time.
 
-    def __init__(self) -> None:
+    Its connector logs go to `logs`: by default PyAirbyte writes them under /tmp/airbyte,
+    and where it cannot create that folder it keeps no log file at all.
+    """
+
+    def __init__(self, logs: Path) -> None:
         if not PYTHON.exists():
             msg = f"{PYTHON} is missing: `make .venv-airbyte/.installed` builds it"
             raise RuntimeError(msg)
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "AIRBYTE_LOGGING_ROOT": str(logs)}
         self._process = subprocess.Popen(
             [str(PYTHON), str(DRIVER)],
             stdin=subprocess.PIPE,
