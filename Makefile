@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TAPS := $(patsubst %/pyproject.toml,%,$(sort $(wildcard tap-*/pyproject.toml)))
 PACKAGES := taps-common $(TAPS)
 
-.PHONY: demo test lint typecheck pytest bench lock clean
+.PHONY: demo test lint typecheck pytest bench lock plugins clean
 
 # The pinned development environment (requirements-dev.txt, from `make lock`).
 $(BIN)/.installed: requirements-dev.txt pyproject.toml $(foreach package,$(PACKAGES),$(package)/pyproject.toml)
@@ -59,6 +59,10 @@ lock: $(BIN)/.installed
 		--output-file requirements-dev.txt requirements-dev.in
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --no-header \
 		--output-file requirements-airbyte.txt requirements-airbyte.in
+
+# Rewrite plugins/extractors/ (Meltano Hub definitions) from the taps' --about.
+plugins: $(BIN)/.installed
+	$(BIN)/python scripts/plugin_definitions.py
 
 clean:
 	rm -rf $(VENV) $(AIRBYTE_VENV) .meltano output .bench
