@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from typing import TYPE_CHECKING
@@ -11,6 +12,9 @@ from tests.support.processes import BIN, REPO
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
+
+    from sandbox import Sandbox
+    from tests.conformance.adapter import TapAdapter
 
 
 def _environment(workdir: Path, env: Mapping[str, str]) -> dict[str, str]:
@@ -47,3 +51,20 @@ def start_meltano(*args: str, workdir: Path, env: Mapping[str, str]) -> subproce
         env=_environment(workdir, env),
         start_new_session=True,
     )
+
+
+def settings_env(
+    adapter: TapAdapter, sandbox: Sandbox, prefix: str | None = None
+) -> dict[str, str]:
+    """The tap's sandbox settings as the environment variables Meltano reads.
+
+    `prefix` defaults to the tap's own (`TAP_DIXA_`); an inherited plugin has its own
+    (`TAP_DIXA__EU_` for `tap-dixa--eu`).
+    """
+    prefix = prefix or adapter.env_prefix()
+    return {
+        f"{prefix}{name.upper()}": json.dumps(value)
+        if isinstance(value, list | dict)
+        else str(value)
+        for name, value in adapter.config(sandbox).items()
+    }
