@@ -46,6 +46,7 @@ class Sandbox:
         bounds: Bounds = Bounds.INCLUSIVE,
         conpeek: Readings | None = None,
         serve: Collection[str] | None = None,
+        account: str | None = None,
     ) -> None:
         """Every vendor's data: `size` records per main stream over `days` days.
 
@@ -54,6 +55,8 @@ class Sandbox:
         `serve` names the APIs to build and serve (default: all of DEFAULT_PORTS); a
         vendor none of whose APIs is named is never built, which keeps a benchmark of
         a million records of one API from generating every other API's too.
+        `account` names the vendor account served: each credential is the default
+        account's suffixed with `-<account>` (give it its own `seed` for its own data).
         """
         wanted = frozenset(DEFAULT_PORTS if serve is None else serve)
         if unknown := wanted - DEFAULT_PORTS.keys():
@@ -63,6 +66,7 @@ class Sandbox:
         self._seed, self._size, self._days = seed, size, days
         self._rate_limits, self._bounds, self._conpeek_readings = rate_limits, bounds, conpeek
         self._servers: dict[str, ApiServer] = {}
+        self._account = account
 
     @cached_property
     def dixa(self) -> DixaSandbox:
@@ -74,19 +78,26 @@ class Sandbox:
             bounds=self._bounds,
             rate_limits=self._rate_limits,
             api_size=self._size if "dixa_api" in self._wanted else 0,
+            account=self._account,
         )
 
     @cached_property
     def opencx(self) -> OpenCxSandbox:
         """Open CX's API."""
         return OpenCxSandbox(
-            seed=self._seed, size=self._size, days=self._days, rate_limits=self._rate_limits
+            seed=self._seed,
+            size=self._size,
+            days=self._days,
+            rate_limits=self._rate_limits,
+            account=self._account,
         )
 
     @cached_property
     def iovox(self) -> IovoxSandbox:
         """Iovox's calls insights API."""
-        return IovoxSandbox(seed=self._seed, size=self._size, days=self._days)
+        return IovoxSandbox(
+            seed=self._seed, size=self._size, days=self._days, account=self._account
+        )
 
     @cached_property
     def conpeek(self) -> ConpeekSandbox:
@@ -96,6 +107,7 @@ class Sandbox:
             size=self._size,
             days=self._days,
             readings=self._conpeek_readings or Readings(),
+            account=self._account,
         )
 
     @property

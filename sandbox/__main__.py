@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         days=args.days,
         rate_limits=not args.no_rate_limits,
         bounds=Bounds[args.bounds.upper()],
+        account=args.account,
     )
     try:
         _inject(sandbox, faults)
@@ -94,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=[b.name.lower() for b in Bounds],
         default="inclusive",
         help="how Dixa time windows treat their bounds (undocumented; default inclusive)",
+    )
+    parser.add_argument(
+        "--account",
+        metavar="NAME",
+        help="serve another vendor account: credentials suffixed -NAME (give it its own --seed)",
     )
     parser.add_argument(
         "--random-ports", action="store_true", help="pick free ports instead of 8701..."

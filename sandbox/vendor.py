@@ -28,3 +28,8 @@ class Vendor(Protocol):
     def mutate(self) -> object:
         """Add and update records, later than everything before."""
         ...
+
+
+def for_account(credential: str, account: str | None) -> str:
+    """An account's credential: the default account's, suffixed with its name (`...-eu`)."""
+    return f"{credential}-{account}" if account else credential

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sandbox.conpeek.api import conpeek_api
 from sandbox.conpeek.data import ConpeekData, Mutation
 from sandbox.conpeek.readings import DialogsAppear, IdBounds, Order, Readings
+from sandbox.vendor import for_account
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -22,8 +23,14 @@ class ConpeekSandbox:
     key = "sandbox-conpeek-key"
     default_ports: ClassVar[Mapping[str, int]] = {"conpeek": 8705}
 
-    def __init__(self, *, seed: int, size: int, days: int, readings: Readings) -> None:
-        """`size` statistics rows and calls over `days` days, served as `readings` say."""
+    def __init__(
+        self, *, seed: int, size: int, days: int, readings: Readings, account: str | None = None
+    ) -> None:
+        """`size` statistics rows and calls over `days` days, served as `readings` say.
+
+        `account` names whose API this is: its key is the default one, suffixed.
+        """
+        self.key = for_account(self.key, account)
         self.data = ConpeekData.generate(seed=seed, size=size, days=days, readings=readings)
         self.api = conpeek_api(self.data, key=self.key)
 

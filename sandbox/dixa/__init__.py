@@ -14,6 +14,7 @@ from sandbox.dixa.paging import NextLink
 from sandbox.dixa.v1_routes import V1Routes
 from sandbox.ratelimit import SlidingWindow, TokenBucket
 from sandbox.server import Api
+from sandbox.vendor import for_account
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -40,6 +41,7 @@ class DixaSandbox:
         bounds: Bounds = Bounds.INCLUSIVE,
         rate_limits: bool = True,
         api_size: int | None = None,
+        account: str | None = None,
     ) -> None:
         """`size` conversations over `days` days; documented rate limits if asked.
 
@@ -47,7 +49,9 @@ class DixaSandbox:
 
         `bounds` is how every Dixa time window (export windows, the activity log's
         `fromDatetime`/`toDatetime`, analytics intervals) reads its undocumented bounds.
+        `account` names whose organisation this is: its token is the default one, suffixed.
         """
+        self.token = for_account(self.token, account)
         self.next_link = NextLink.RELATIVE
         """How the Dixa API's pages point to the next one (undocumented; tests vary it)."""
         self.exports_data = ExportsData.generate(seed=seed, conversations=size, days=days)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sandbox.iovox.api import iovox_api
 from sandbox.iovox.data import IovoxData, Mutation
 from sandbox.iovox.readings import Readings
+from sandbox.vendor import for_account
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -23,8 +24,10 @@ class IovoxSandbox:
     secure_key = "sandbox-iovox-secure-key"
     default_ports: ClassVar[Mapping[str, int]] = {"iovox": 8704}
 
-    def __init__(self, *, seed: int, size: int, days: int) -> None:
-        """`size` calls over `days` days."""
+    def __init__(self, *, seed: int, size: int, days: int, account: str | None = None) -> None:
+        """`size` calls over `days` days; `account`'s credentials are the default, suffixed."""
+        self.username = for_account(self.username, account)
+        self.secure_key = for_account(self.secure_key, account)
         self.data = IovoxData.generate(seed=seed, size=size, days=days)
         self.readings = Readings()
         self.api = iovox_api(

@@ -8,6 +8,7 @@ from sandbox.opencx.api import FULL_ACCESS, opencx_api
 from sandbox.opencx.data import Mutation, OpenCxData
 from sandbox.opencx.readings import NoScore, PageEcho, RangeBounds, Readings
 from sandbox.ratelimit import SlidingWindow
+from sandbox.vendor import for_account
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,8 +29,21 @@ class OpenCxSandbox:
     """Reads chat sessions and contacts only: everything else answers 403."""
     default_ports: ClassVar[Mapping[str, int]] = {"opencx": 8703}
 
-    def __init__(self, *, seed: int, size: int, days: int, rate_limits: bool = True) -> None:
-        """`size` sessions over `days` days; the documented rate limit if asked."""
+    def __init__(
+        self,
+        *,
+        seed: int,
+        size: int,
+        days: int,
+        rate_limits: bool = True,
+        account: str | None = None,
+    ) -> None:
+        """`size` sessions over `days` days; the documented rate limit if asked.
+
+        `account` names whose organisation this is: its keys are the default ones, suffixed.
+        """
+        self.api_key = for_account(self.api_key, account)
+        self.scoped_key = for_account(self.scoped_key, account)
         self.data = OpenCxData.generate(seed=seed, sessions=size, days=days)
         self.readings = Readings()
         self.api = opencx_api(
