@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from singer_sdk import Tap
+    from support_taps_common.tap import SupportTap
 
     from sandbox import Sandbox
     from sandbox.server import Api
@@ -71,7 +71,7 @@ class TapAdapter:
     """One tap, as the conformance tests drive it."""
 
     name: str
-    tap_class: type[Tap]
+    tap_class: type[SupportTap]
     config: Callable[..., dict[str, Any]]
     """Settings for a sandbox (with keyword overrides) that read all its data."""
     keys: dict[str, Keys]
