@@ -102,3 +102,11 @@ class UserProject:
         project = yaml.safe_load((self.folder / "meltano.yml").read_text(encoding="utf-8"))
         found: dict[str, Any] = project.get("plugins", {})
         return found
+
+    def declare(self, plugin: str, **fields: Any) -> None:
+        """Edit the plugin's entry in meltano.yml, as a user does (e.g. `config`, extras)."""
+        file = self.folder / "meltano.yml"
+        project = yaml.safe_load(file.read_text(encoding="utf-8"))
+        entries = [entry for kind in project["plugins"].values() for entry in kind]
+        next(entry for entry in entries if entry["name"] == plugin).update(fields)
+        file.write_text(yaml.safe_dump(project, sort_keys=False), encoding="utf-8")
