@@ -1,7 +1,11 @@
-"""`meltano run tap-X <loader>` killed with SIGKILL mid-run, rerun: every row lands once.
+"""`meltano run tap-X <loader>` killed mid-run, then rerun: every row lands once.
 
-The loaders flush small batches, so some rows and a STATE are committed before the kill
-and others are still buffered; the rerun resumes from the STATE the loader committed.
+The tap is held at a request in the middle of its run, then either the whole pipeline or
+only its target is killed with SIGKILL. The loaders flush small batches, so some rows are
+committed before the kill and others are still buffered. target-duckdb emits a STATE
+after each flush; target-postgres (Singer SDK) only once all its sinks are drained, at
+the end of its input, so killed mid-run it leaves no STATE and the rerun reads everything
+again. Either way the loaders upsert by primary key: every row lands exactly once.
 """
 
 from __future__ import annotations
@@ -10,19 +14,22 @@ import json
 import os
 import random
 import signal
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import psycopg
 import pytest
 
 from sandbox.faults import Hold
 from tests.conformance.in_process import sync
 from tests.conformance.taps import ADAPTERS
-from tests.support.meltano import meltano, start_meltano
+from tests.support.meltano import meltano, settings_env, start_meltano
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable
-    from pathlib import Path
 
     from sandbox import Sandbox
     from tests.conformance.adapter import TapAdapter
@@ -30,15 +37,6 @@ if TYPE_CHECKING:
 
 LOADERS = ("target-duckdb", "target-postgres")
 BATCH_ROWS = "25"
-
-
-def _settings_env(adapter: TapAdapter, sandbox: Sandbox) -> dict[str, str]:
-    return {
-        f"{adapter.env_prefix()}{name.upper()}": (
-            json.dumps(value) if isinstance(value, (list, dict)) else str(value)
-        )
-        for name, value in adapter.config(sandbox).items()
-    }
 
 
 def _loader_env(
@@ -64,7 +62,7 @@ def _landed(
     postgres: Callable[[], PostgresServer],
     keys: dict[str, tuple[str, ...]],
 ) -> dict[str, tuple[int, int]]:
-    """Per table: (rows, distinct primary keys)."""
+    """Per table: (rows, distinct primary keys); (0, 0) for a table not created yet."""
     queries = {
         stream: (
             f"select count(*), count(distinct ({', '.join(map(_quoted, columns))})) "
@@ -76,7 +74,14 @@ def _landed(
         with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
             return {s: _pair(connection.execute(q).fetchone()) for s, q in queries.items()}
     with postgres().connect() as connection:
-        return {s: _pair(connection.execute(q).fetchone()) for s, q in queries.items()}
+        return {s: _postgres_pair(connection, q) for s, q in queries.items()}
+
+
+def _postgres_pair(connection: psycopg.Connection, query: str) -> tuple[int, int]:
+    try:
+        return _pair(connection.execute(query).fetchone())
+    except psycopg.errors.UndefinedTable:  # autocommit: the connection stays usable
+        return 0, 0
 
 
 def _quoted(column: str) -> str:
@@ -89,15 +94,27 @@ def _pair(row: tuple[Any, ...] | None) -> tuple[int, int]:
     return int(rows), int(distinct)
 
 
-@pytest.mark.parametrize("loader", LOADERS)
-@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.name)
-def test_a_pipeline_killed_mid_run_lands_every_row_once_when_rerun(
+@dataclass(frozen=True)
+class _Pipeline:
+    """A `meltano run` whose tap will be held at a request in the middle of its run."""
+
+    run: tuple[str, ...]
+    schema: str
+    env: dict[str, str]
+    hold: Hold
+    expected: dict[str, int]
+    """Per stream with records: how many distinct primary keys a clean run delivers."""
+    landed: Callable[[], dict[str, tuple[int, int]]]
+
+
+def _pipeline(
     adapter: TapAdapter,
     loader: str,
     make_sandbox: Callable[..., Sandbox],
     request: pytest.FixtureRequest,
     tmp_path: Path,
-) -> None:
+    schema: str,
+) -> _Pipeline:
     sandbox = make_sandbox()
     adapter.prepare(sandbox)
     clean = sync(adapter.tap_class, adapter.config(sandbox))
@@ -117,29 +134,120 @@ def test_a_pipeline_killed_mid_run_lands_every_row_once_when_rerun(
         server: PostgresServer = request.getfixturevalue("postgres")
         return server
 
-    schema = f"killed_{adapter.name.removeprefix('tap-')}"
     env = {
         **sandbox.tap_env(),
-        **_settings_env(adapter, sandbox),
+        # The held request must stay held: the tests' 10 s timeout would retry past it.
+        **settings_env(adapter, sandbox, timeout=300),
         **_loader_env(loader, schema, tmp_path, postgres),
     }
-    # Killed at a request drawn from the middle of the run, the same one on every run.
+    # Held at a request drawn from the middle of the run, the same one on every run.
     draw = random.Random(f"{adapter.name} {loader}")  # noqa: S311 (a test's draw)
     at = draw.randrange(requests // 4, requests * 3 // 4)
     hold = Hold()
     held_api.faults.inject(hold, skip=at)
-    run = ("--environment=sandbox", "run", adapter.name, loader)
-    pipeline = start_meltano(*run, workdir=tmp_path, env=env)
+    return _Pipeline(
+        run=("--environment=sandbox", "run", adapter.name, loader),
+        schema=schema,
+        env=env,
+        hold=hold,
+        expected=expected,
+        landed=lambda: _landed(loader, schema, tmp_path, postgres, columns),
+    )
+
+
+def _wait_held(hold: Hold) -> None:
+    assert hold.reached.wait(timeout=300), "the pipeline never reached the held request"
+
+
+def _assert_landed_once(pipeline: _Pipeline, rerun: subprocess.CompletedProcess[str]) -> None:
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert pipeline.landed() == {stream: (n, n) for stream, n in pipeline.expected.items()}
+
+
+def _rows(landed: dict[str, tuple[int, int]]) -> int:
+    return sum(rows for rows, _ in landed.values())
+
+
+def _session_process(session: int, argument: str) -> int:
+    """The pid of the process in `session` one of whose arguments ends with `argument`."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # After `pid (comm)`: state, ppid, pgrp, session.
+            fields = stat.read_text().rpartition(")")[2].split()
+            arguments = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[3]) == session and any(a.endswith(argument.encode()) for a in arguments):
+            return int(stat.parent.name)
+    msg = f"no process of session {session} runs {argument}"
+    raise LookupError(msg)
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.name)
+def test_a_pipeline_killed_mid_run_lands_every_row_once_when_rerun(
+    adapter: TapAdapter,
+    loader: str,
+    make_sandbox: Callable[..., Sandbox],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> None:
+    schema = f"killed_{adapter.name.removeprefix('tap-')}"
+    pipeline = _pipeline(adapter, loader, make_sandbox, request, tmp_path, schema)
+    running = start_meltano(*pipeline.run, workdir=tmp_path, env=pipeline.env)
     try:
-        assert hold.reached.wait(timeout=300), "the pipeline never reached the held request"
+        _wait_held(pipeline.hold)
     finally:
-        os.killpg(pipeline.pid, signal.SIGKILL)
-        pipeline.wait()
-        hold.release()
+        os.killpg(running.pid, signal.SIGKILL)
+        running.wait()
+        pipeline.hold.release()
 
     # A killed run stays "running" in Meltano's system database: --force starts anew.
-    rerun = meltano(*run[:2], "--force", *run[2:], workdir=tmp_path, env=env)
+    run = pipeline.run
+    rerun = meltano(*run[:2], "--force", *run[2:], workdir=tmp_path, env=pipeline.env)
 
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-    landed = _landed(loader, schema, tmp_path, postgres, columns)
-    assert landed == {stream: (n, n) for stream, n in expected.items()}
+    _assert_landed_once(pipeline, rerun)
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.name)
+def test_a_pipeline_whose_target_is_killed_mid_run_fails_and_lands_every_row_once_when_rerun(
+    adapter: TapAdapter,
+    make_sandbox: Callable[..., Sandbox],
+    request: pytest.FixtureRequest,
+    postgres: PostgresServer,
+    tmp_path: Path,
+) -> None:
+    loader = "target-postgres"
+    schema = f"killed_target_{adapter.name.removeprefix('tap-')}"
+    pipeline = _pipeline(adapter, loader, make_sandbox, request, tmp_path, schema)
+    with postgres.watching_commits(schema) as committed:
+        running = start_meltano(*pipeline.run, workdir=tmp_path, env=pipeline.env)
+        try:
+            _wait_held(pipeline.hold)
+            # The target starts slower than the tap reads: its first batch may come later.
+            assert committed(120), "the target committed nothing while the tap was held"
+            target = _session_process(running.pid, f"/loaders/{loader}/venv/bin/{loader}")
+            os.kill(target, signal.SIGKILL)
+        finally:
+            pipeline.hold.release()
+            returncode = running.wait(timeout=300)
+
+    assert returncode != 0, "meltano run must fail when its target dies"
+    landed = pipeline.landed()
+    assert _rows(landed) > 0
+    assert all(rows == keys <= pipeline.expected[s] for s, (rows, keys) in landed.items())
+    state = meltano(
+        "--environment=sandbox", "state", "get", f"sandbox:{adapter.name}-to-{loader}",
+        workdir=tmp_path, env=pipeline.env,
+    )  # fmt: skip
+    assert state.returncode == 0, state.stderr[-3000:]
+    # A Singer SDK target emits STATE only when it has drained every sink (every five
+    # minutes and at the end of its input), not after each batch: killed before its first
+    # full drain, it has committed rows but no STATE, so Meltano keeps none; the STATE
+    # can never run ahead of the rows, and the rerun reads everything again.
+    assert json.loads(state.stdout) == {}
+
+    # Meltano survived and marked its run failed: no --force, nothing stale blocks the rerun.
+    rerun = meltano(*pipeline.run, workdir=tmp_path, env=pipeline.env)
+
+    _assert_landed_once(pipeline, rerun)

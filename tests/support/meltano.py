@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.support.processes import BIN, REPO
 
@@ -53,18 +53,11 @@ def start_meltano(*args: str, workdir: Path, env: Mapping[str, str]) -> subproce
     )
 
 
-def settings_env(
-    adapter: TapAdapter, sandbox: Sandbox, prefix: str | None = None
-) -> dict[str, str]:
-    """The tap's sandbox settings as the environment variables Meltano reads.
-
-    `prefix` defaults to the tap's own (`TAP_DIXA_`); an inherited plugin has its own
-    (`TAP_DIXA__EU_` for `tap-dixa--eu`).
-    """
-    prefix = prefix or adapter.env_prefix()
+def settings_env(adapter: TapAdapter, sandbox: Sandbox, **overrides: Any) -> dict[str, str]:
+    """The tap's sandbox settings (with `overrides`) as the environment variables Meltano reads."""
     return {
-        f"{prefix}{name.upper()}": json.dumps(value)
-        if isinstance(value, list | dict)
-        else str(value)
-        for name, value in adapter.config(sandbox).items()
+        f"{adapter.env_prefix()}{name.upper()}": (
+            json.dumps(value) if isinstance(value, list | dict) else str(value)
+        )
+        for name, value in adapter.config(sandbox, **overrides).items()
     }

@@ -15,9 +15,29 @@ from typing import TYPE_CHECKING
 import psycopg
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 DATABASE = "warehouse"
+
+_WATCH = """
+CREATE FUNCTION {channel}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('{channel}', TG_TABLE_NAME); RETURN NULL; END $$;
+CREATE FUNCTION {channel}_watch() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE created record;
+BEGIN
+  FOR created IN SELECT object_identity FROM pg_event_trigger_ddl_commands()
+      WHERE command_tag = 'CREATE TABLE' AND schema_name = '{schema}' LOOP
+    EXECUTE format('CREATE TRIGGER {channel} AFTER INSERT OR UPDATE ON %s '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION {channel}()', created.object_identity);
+  END LOOP;
+END $$;
+CREATE EVENT TRIGGER {channel} ON ddl_command_end EXECUTE FUNCTION {channel}_watch();
+"""
+_UNWATCH = """
+DROP EVENT TRIGGER {channel};
+DROP FUNCTION {channel}_watch();
+DROP FUNCTION {channel}() CASCADE;
+"""
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,27 @@ class PostgresServer:
             dbname=database,
             autocommit=True,
         )
+
+    @contextlib.contextmanager
+    def watching_commits(self, schema: str) -> Iterator[Callable[[float], str | None]]:
+        """While open, `wait(seconds)` gives the next table of `schema` that rows were
+        committed to (a NOTIFY, delivered at COMMIT), or None when `seconds` pass first.
+
+        The tables need not exist yet: an event trigger watches each one created.
+        """
+        channel = f"committed_{schema}"
+        with self.connect() as admin, self.connect() as listener:
+            admin.execute(_WATCH.format(channel=channel, schema=schema).encode())
+            listener.execute(f"LISTEN {channel}".encode())
+
+            def wait(seconds: float) -> str | None:
+                arrived = listener.notifies(timeout=seconds, stop_after=1)
+                return next((notice.payload for notice in arrived), None)
+
+            try:
+                yield wait
+            finally:
+                admin.execute(_UNWATCH.format(channel=channel).encode())
 
     def loader_env(self) -> dict[str, str]:
         """Environment that points meltano's target-postgres at this server."""
