@@ -54,3 +54,15 @@ def test_a_local_checkout_installs_from_its_folders() -> None:
     assert pip_url("tap-iovox", "/src/support-taps") == (
         "/src/support-taps/taps-common /src/support-taps/tap-iovox"
     )
+
+
+@pytest.mark.parametrize("readme", ["README.md", *(f"{tap}/README.md" for tap in taps())])
+def test_a_readme_adds_a_tap_from_a_definition_that_exists(readme: str) -> None:
+    owner_and_name = plugin_definitions.REPOSITORY.removeprefix("https://github.com/")
+    raw = f"https://raw.githubusercontent.com/{owner_and_name}/main/"
+    text = (REPO / readme).read_text(encoding="utf-8")
+    referenced = [word for word in text.split() if word.startswith(raw)]
+
+    assert referenced, f"{readme} shows no `meltano add ... --from-ref <raw URL>`"
+    for url in referenced:
+        assert (REPO / url.removeprefix(raw)).is_file(), url
