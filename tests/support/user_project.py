@@ -34,10 +34,19 @@ def snapshot(destination: Path) -> str:
     """
     for package in [CORE, *sorted(p.parent.name for p in REPO.glob("tap-*/pyproject.toml"))]:
         shutil.copytree(REPO / package, destination / package, ignore=BUILD_LEFTOVERS)
-    git = ("git", "-C", str(destination), "-c", "user.name=t", "-c", "user.email=t@example.com")
-    for args in (("init", "--quiet"), ("add", "--all"), ("commit", "--quiet", "-m", "taps")):
-        subprocess.run([*git, *args], check=True, capture_output=True)
-    return f"git+file://{destination}"
+    return f"git+{commit_all(destination, 'taps')}"
+
+
+def commit_all(folder: Path, message: str) -> str:
+    """Commit everything in `folder` (git-ignored files aside), a repository made if need be.
+
+    Returns the `file://` URL to clone it from.
+    """
+    git = ("git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.com")
+    commit = ("commit", "--quiet", "--allow-empty", "-m", message)
+    for args in (("init", "--quiet"), ("add", "--all"), commit):
+        subprocess.run([*git, *args], check=True, capture_output=True, timeout=60)
+    return f"file://{folder}"
 
 
 def extractor_definition(tap: str, base: str) -> dict[str, Any]:
@@ -96,6 +105,14 @@ class UserProject:
                 "add", "--plugin-type", plugin_type, "--no-install", str(definition["name"]),
                 "--from-ref", str(reference),
             )  # fmt: skip
+
+    def commit(self, message: str = "Meltano project") -> str:
+        """Commit the project to a git repository in its folder, as its user keeps it.
+
+        meltano init's .gitignore keeps .meltano/ and .env out. Returns the `file://` URL
+        a fresh clone is made from.
+        """
+        return commit_all(self.folder, message)
 
     def plugins(self) -> dict[str, Any]:
         """The project's meltano.yml `plugins`."""
