@@ -79,7 +79,6 @@ class UserProject:
         self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 900
     ) -> subprocess.CompletedProcess[str]:
         """Run meltano in the project, as its user would (no setting from the suite)."""
-        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("MELTANO_", "TAP_"))}
         return subprocess.run(
             [str(BIN / "meltano"), *args],
             cwd=self.folder,
@@ -87,8 +86,14 @@ class UserProject:
             text=True,
             timeout=timeout,
             check=False,
-            env={**inherited, "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})},
+            env={**self.environment(), **(env or {})},
         )
+
+    @staticmethod
+    def environment() -> dict[str, str]:
+        """What the project's user runs with: none of the suite's Meltano or tap settings."""
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("MELTANO_", "TAP_"))}
+        return {**inherited, "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
     def check(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         """Run meltano; its stdout, or an AssertionError with the end of its log."""
@@ -119,6 +124,15 @@ class UserProject:
         project = yaml.safe_load((self.folder / "meltano.yml").read_text(encoding="utf-8"))
         found: dict[str, Any] = project.get("plugins", {})
         return found
+
+    def inherit(self, plugin: str, parent: str, **fields: Any) -> None:
+        """Declare `plugin` in meltano.yml as inheriting from `parent` (another account)."""
+        file = self.folder / "meltano.yml"
+        project = yaml.safe_load(file.read_text(encoding="utf-8"))
+        kind = next(k for k, entries in project["plugins"].items() if any(
+            entry["name"] == parent for entry in entries))  # fmt: skip
+        project["plugins"][kind].append({"name": plugin, "inherit_from": parent, **fields})
+        file.write_text(yaml.safe_dump(project, sort_keys=False), encoding="utf-8")
 
     def declare(self, plugin: str, **fields: Any) -> None:
         """Edit the plugin's entry in meltano.yml, as a user does (e.g. `config`, extras)."""
