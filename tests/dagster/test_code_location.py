@@ -15,6 +15,7 @@ import dagster as dg
 from support_taps_dagster.definitions import build_definitions
 from support_taps_dagster.limits import LIMITS
 
+from sandbox import dixa, opencx
 from sandbox.fault_specs import EVERY
 from sandbox.faults import Status
 from tests.iovox.adapter import IOVOX
@@ -94,7 +95,9 @@ def test_four_accounts_run_side_by_side_and_each_lands_its_own_ground_truth(
     orchestrated: Orchestrated, make_sandbox: Callable[..., Sandbox]
 ) -> None:
     accounts = {
-        name: make_sandbox(serve={"iovox"}, size=60, days=20, account=name, seed=20 + n)
+        name: make_sandbox(
+            serve={"iovox"}, size=60, days=20, account=name, seed=20 + n, rate_limits=True
+        )
         for n, name in enumerate(ACCOUNTS)
     }
     _declare(orchestrated, "tap-iovox", accounts["a"])
@@ -117,7 +120,7 @@ def test_a_monthly_backfill_four_at_a_time_then_the_schedule_takes_over(
     orchestrated: Orchestrated, make_sandbox: Callable[..., Sandbox]
 ) -> None:
     # Four months of calls, January to April 2025; the config's end falls in May.
-    sandbox = make_sandbox(serve={"iovox"}, size=400, days=120)
+    sandbox = make_sandbox(serve={"iovox"}, size=400, days=120, rate_limits=True)
     _declare(orchestrated, "tap-iovox", sandbox)
     # Appending, not upserting: a call two months both delivered would show twice.
     orchestrated.env["TARGET_POSTGRES_LOAD_METHOD"] = "append-only"
@@ -179,3 +182,23 @@ def _errors(log: str) -> str:
     return "\n".join(line for line in log.splitlines() if "ERROR" in line or "meltano" in line)[
         -6000:
     ]
+
+
+def test_an_accounts_runs_together_stay_within_what_the_sandbox_enforces() -> None:
+    # The sandbox enforces each vendor's documented limit; the pool's slots times each
+    # run's share must not exceed it.
+    enforced = {
+        "tap-dixa": {
+            "max_requests_per_minute": dixa.EXPORTS_REQUESTS_PER_MINUTE,
+            "max_requests_per_second": dixa.API_REQUESTS_PER_SECOND,
+        },
+        "tap-opencx": {"max_requests_per_minute": opencx.REQUESTS_PER_MINUTE},
+        "tap-iovox": {},
+        "tap-conpeek": {},
+    }
+    for tap, limits in enforced.items():
+        limit = LIMITS[tap]
+        shares = limit.run_settings()
+        assert set(shares) == set(limits), tap
+        for setting, documented in limits.items():
+            assert 0 < shares[setting] * limit.slots <= documented, (tap, setting)
