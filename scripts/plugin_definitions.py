@@ -71,9 +71,6 @@ def setting(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     definition: dict[str, Any] = {"name": name, "kind": kind, "label": schema.get("title", name)}
     if "description" in schema:
         definition["description"] = schema["description"]
-    if "enum" in schema:
-        definition["kind"] = "options"
-        definition["options"] = [{"label": str(v), "value": v} for v in schema["enum"] if v]
     if schema.get("secret"):
         definition["sensitive"] = True
     return definition
