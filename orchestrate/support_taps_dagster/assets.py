@@ -114,9 +114,9 @@ def backfill_asset(
     def backfill(context: AssetExecutionContext) -> dg.MaterializeResult[None]:
         window = context.partition_time_window
         month = context.partition_key
-        env = _run_env(
-            extractor, start_date=window.start.isoformat(), end_date=window.end.isoformat()
-        )
+        # The month the extractor's end_date falls in ends there, not at the month's end.
+        end = window.end if extractor.end is None else min(window.end, extractor.end)
+        env = _run_env(extractor, start_date=window.start.isoformat(), end_date=end.isoformat())
         meltano(
             project.root, f"--environment={project.environment}", "run",
             f"--state-id-suffix={month}", extractor.name, loader, env=env,
