@@ -42,6 +42,8 @@ class Orchestrated:
     env: dict[str, str]
     postgres: PostgresServer
     started: list[subprocess.Popen[str]] = field(default_factory=list)
+    logs: dict[int, Path] = field(default_factory=dict)
+    """Each started run's log file, by pid."""
 
     def start(self, *assets: str, partition: str | None = None) -> subprocess.Popen[str]:
         """One Dagster run materializing `assets` (of one partition), in a process of its own."""
@@ -54,20 +56,28 @@ class Orchestrated:
         ]
         command += ["--select", ",".join(assets)]
         command += ["--partition", partition] if partition else []
-        run = subprocess.Popen(
-            command,
-            cwd=self.project.folder,
-            env={**self.project.environment(), **self.env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        # Its log goes to a file: a pipe nobody reads while the runs go would fill and stall
+        # them (Dagster logs every event).
+        log = self.home / f"run-{len(self.started)}.log"
+        with log.open("w", encoding="utf-8") as output:
+            run = subprocess.Popen(
+                command,
+                cwd=self.project.folder,
+                env={**self.project.environment(), **self.env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
         self.started.append(run)
+        self.logs[run.pid] = log
         return run
 
     def finish(self, runs: Iterable[subprocess.Popen[str]]) -> list[tuple[int, str]]:
         """Each run's exit code and log, once all have ended."""
-        return [(run.wait(timeout=TIMEOUT), run.communicate()[0]) for run in runs]
+        return [
+            (run.wait(timeout=TIMEOUT), self.logs[run.pid].read_text(encoding="utf-8"))
+            for run in runs
+        ]
 
     def materialize(self, *assets: str, partition: str | None = None) -> None:
         """One run, which must succeed."""
