@@ -16,7 +16,6 @@ os.environ["AIRBYTE_OFFLINE_MODE"] = "1"
 os.environ["DO_NOT_TRACK"] = "1"
 
 import json
-import re
 import sys
 import time
 import traceback
@@ -96,10 +95,14 @@ def contents(command: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, "state": json.loads(state or "[]")}
 
 
-def connector_log(message: str) -> str:
-    """The connector's own log (its stderr and LOG messages), which an error names."""
-    found = re.search(r"Log file: (\S+)", message)
-    return Path(found.group(1)).read_text(encoding="utf-8") if found else ""
+def connector_log(error: Exception) -> str:
+    """The connector's own log (its stderr and LOG messages), the file a connector error names.
+
+    Read from the error's `log_file`, not from its message: with `CI` set PyAirbyte prints
+    the whole log into the message instead of the file's name.
+    """
+    log_file = getattr(error, "log_file", None)
+    return Path(log_file).read_text(encoding="utf-8") if log_file else ""
 
 
 OPS = {"check": check, "discover": discover, "read": read, "contents": contents}
@@ -112,7 +115,7 @@ for line in sys.stdin:
         answer = {
             "error": type(error).__name__,
             "message": str(error),
-            "log": connector_log(str(error)),
+            "log": connector_log(error),
             "trace": traceback.format_exc(),
         }
     replies.write(json.dumps(answer, default=str) + "\n")
