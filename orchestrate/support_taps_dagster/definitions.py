@@ -43,4 +43,8 @@ def build_definitions(
             assets.append(backfill)
             name = f"{extractor.asset_name}_backfill"
             jobs.append(dg.define_asset_job(name, selection=[backfill]))
-    return dg.Definitions(assets=assets, jobs=jobs, schedules=schedules)
+    # A run is one step, which waits on one `meltano run` process of its own: a step worker
+    # process besides (the multiprocess executor) only costs a second Dagster start-up.
+    return dg.Definitions(
+        assets=assets, jobs=jobs, schedules=schedules, executor=dg.in_process_executor
+    )

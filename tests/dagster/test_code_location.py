@@ -87,6 +87,7 @@ def test_definitions_follow_meltano_yml(
     assert backfill.partitions_def is not None
     assert backfill.partitions_def.get_partition_keys()[:2] == ["2025-01-01", "2025-02-01"]
     assert defs.get_assets_def("tap_iovox__eu").op.pool == "meltano/tap-iovox--eu"
+    assert defs.get_job_def("tap_iovox__eu_sync").executor_def is dg.in_process_executor
     schedules = {schedule.job_name for schedule in defs.schedules or []}  # type: ignore[union-attr]
     assert schedules == {"tap_iovox_sync", "tap_iovox__eu_sync"}
 
