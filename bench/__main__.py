@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from bench.comparison import comparison
+from bench.dagster_scaling import dagster_scaling
 from bench.memory import memory
 from bench.protocol import protocol
 from bench.pyairbyte_comparison import pyairbyte_comparison
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             *pyairbyte_comparison(size, runs, workdir),
             *memory(small, large, workdir),
             *rate_limits(size // 10, workdir),
+            *dagster_scaling(workdir, quick=args.quick),
         ]
     print(table(rows))
     return 0
