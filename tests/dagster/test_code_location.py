@@ -18,35 +18,31 @@ from support_taps_dagster.limits import LIMITS
 from sandbox import dixa, opencx
 from sandbox.fault_specs import EVERY
 from sandbox.faults import Status
+from tests.dixa.adapter import DIXA
 from tests.iovox.adapter import IOVOX
-from tests.support.dagster import secrets_env
+from tests.support.dagster import orchestrated_project
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import pytest
+
     from sandbox import Sandbox
     from tests.support.dagster import Orchestrated
+    from tests.support.postgres import PostgresServer
 
 ACCOUNTS = ("a", "b", "c", "d")
 CALLS = IOVOX.main
 
 
-def _declare(orchestrated: Orchestrated, plugin: str, sandbox: Sandbox, **fields: Any) -> None:
-    """Give `plugin` this sandbox account: settings in meltano.yml, secrets in the environment."""
-    settings = IOVOX.config(sandbox)
-    config = {k: v for k, v in settings.items() if k not in IOVOX.secrets}
-    prefix = plugin.upper().replace("-", "_") + "_"
-    orchestrated.env.update(secrets_env(prefix, settings, IOVOX.secrets))
-    if plugin == "tap-iovox":
-        orchestrated.project.declare(plugin, config=config, **fields)
-    else:
-        orchestrated.project.inherit(plugin, "tap-iovox", config=config, **fields)
+def _ids(orchestrated: Orchestrated, table: str) -> list[Any]:
+    with orchestrated.postgres.connect() as connection:
+        rows = connection.execute(f"select id from {table}".encode()).fetchall()
+    return [row[0] for row in rows]
 
 
 def _calls(orchestrated: Orchestrated, schema: str) -> list[int]:
-    with orchestrated.postgres.connect() as connection:
-        rows = connection.execute(f"select id from {schema}.calls".encode()).fetchall()
-    return [int(row[0]) for row in rows]
+    return [int(call) for call in _ids(orchestrated, f"{schema}.calls")]
 
 
 def _steps(orchestrated: Orchestrated) -> list[tuple[float, float]]:
@@ -72,12 +68,19 @@ def _overlap(spans: list[tuple[float, float]]) -> bool:
     return max(start for start, _ in spans) < min(end for _, end in spans)
 
 
+def _most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The most spans running at one moment."""
+    return max(sum(s <= start < e for s, e in spans) for start, _ in spans)
+
+
 def test_definitions_follow_meltano_yml(
     orchestrated: Orchestrated, make_sandbox: Callable[..., Sandbox]
 ) -> None:
     sandbox = make_sandbox(serve={"iovox"}, size=20, days=60)
-    _declare(orchestrated, "tap-iovox", sandbox)
-    _declare(orchestrated, "tap-iovox--eu", sandbox, load_schema="tap_iovox_eu")
+    orchestrated.declare_account(IOVOX, "tap-iovox", sandbox)
+    orchestrated.declare_account(
+        IOVOX, "tap-iovox--eu", sandbox, parent="tap-iovox", fields={"load_schema": "tap_iovox_eu"}
+    )
 
     defs = build_definitions(orchestrated.project.folder)
     assets = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
@@ -87,7 +90,7 @@ def test_definitions_follow_meltano_yml(
     assert backfill.partitions_def is not None
     assert backfill.partitions_def.get_partition_keys()[:2] == ["2025-01-01", "2025-02-01"]
     assert defs.get_assets_def("tap_iovox__eu").op.pool == "meltano/tap-iovox--eu"
-    assert defs.get_job_def("tap_iovox__eu_sync").executor_def is dg.in_process_executor
+    assert defs.resolve_job_def("tap_iovox__eu_sync").executor_def is dg.in_process_executor
     schedules = {schedule.job_name for schedule in defs.schedules or []}  # type: ignore[union-attr]
     assert schedules == {"tap_iovox_sync", "tap_iovox__eu_sync"}
 
@@ -101,16 +104,19 @@ def test_four_accounts_run_side_by_side_and_each_lands_its_own_ground_truth(
         )
         for n, name in enumerate(ACCOUNTS)
     }
-    _declare(orchestrated, "tap-iovox", accounts["a"])
+    orchestrated.declare_account(IOVOX, "tap-iovox", accounts["a"])
     for name, sandbox in accounts.items():
-        _declare(orchestrated, f"tap-iovox--{name}", sandbox, load_schema=f"iovox_{name}")
+        fields = {"load_schema": f"iovox_{name}"}
+        orchestrated.declare_account(
+            IOVOX, f"tap-iovox--{name}", sandbox, parent="tap-iovox", fields=fields
+        )
     pools = orchestrated.configure_pools()
     assert pools[f"meltano/tap-iovox--{ACCOUNTS[0]}"] == LIMITS["tap-iovox"].slots
 
     runs = [orchestrated.start(f"tap_iovox__{name}") for name in accounts]
     results = orchestrated.finish(runs)
 
-    assert all(code == 0 for code, _ in results), [_errors(log) for code, log in results if code]
+    _assert_succeeded(results)
     for name, sandbox in accounts.items():
         landed = _calls(orchestrated, f"iovox_{name}")
         assert sorted(landed) == sorted(CALLS.ids(sandbox)), name
@@ -122,7 +128,7 @@ def test_a_monthly_backfill_four_at_a_time_then_the_schedule_takes_over(
 ) -> None:
     # Four months of calls, January to April 2025; the config's end falls in May.
     sandbox = make_sandbox(serve={"iovox"}, size=400, days=120, rate_limits=True)
-    _declare(orchestrated, "tap-iovox", sandbox)
+    orchestrated.declare_account(IOVOX, "tap-iovox", sandbox)
     # Appending, not upserting: a call two months both delivered would show twice.
     orchestrated.env["TARGET_POSTGRES_LOAD_METHOD"] = "append-only"
     orchestrated.configure_pools()
@@ -131,7 +137,7 @@ def test_a_monthly_backfill_four_at_a_time_then_the_schedule_takes_over(
     # Four months side by side (the pool's limit); then January fails, alone.
     wave = [orchestrated.start("tap_iovox_backfill", partition=m) for m in months[1:]]
     results = orchestrated.finish(wave)
-    assert all(code == 0 for code, _ in results), [_errors(log) for code, log in results if code]
+    _assert_succeeded(results)
     assert _overlap(_steps(orchestrated)), "the four months did not run side by side"
     sandbox.iovox.api.faults.inject(Status(401, b'{"error":"unauthorized"}'), times=EVERY)
     [(failed, _)] = orchestrated.finish(
@@ -178,6 +184,11 @@ def _at(epoch_seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
 
 
+def _assert_succeeded(results: list[tuple[int, str]]) -> None:
+    failed = [_errors(log) for code, log in results if code]
+    assert not failed, failed
+
+
 def _errors(log: str) -> str:
     """The lines of a run's log that say what failed."""
     return "\n".join(line for line in log.splitlines() if "ERROR" in line or "meltano" in line)[
@@ -203,3 +214,31 @@ def test_an_accounts_runs_together_stay_within_what_the_sandbox_enforces() -> No
         assert set(shares) == set(limits), tap
         for setting, documented in limits.items():
             assert 0 < shares[setting] * limit.slots <= documented, (tap, setting)
+
+
+def test_an_accounts_months_share_its_rate_limit_two_at_a_time(
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres: PostgresServer,
+    make_sandbox: Callable[..., Sandbox],
+) -> None:
+    # Dixa's exports allow 10 requests a minute per token, which the sandbox enforces;
+    # the account's pool lets two of its runs go at once, each at 5 a minute. Three
+    # months started together: the third waits for a slot, and nothing is refused.
+    sandbox = make_sandbox(serve={"dixa_exports", "dixa_api"}, size=60, days=59, rate_limits=True)
+    folder = tmp_path_factory.mktemp("dagster")
+    with orchestrated_project(folder, postgres, taps=("tap-dixa",)) as orchestrated:
+        main = DIXA.main.name
+        orchestrated.declare_account(DIXA, "tap-dixa", sandbox, fields={"select": [f"{main}.*"]})
+        assert orchestrated.configure_pools()["meltano/tap-dixa"] == LIMITS["tap-dixa"].slots == 2
+        months = ["2025-01-01", "2025-02-01", "2025-03-01"]
+
+        runs = [orchestrated.start("tap_dixa_backfill", partition=month) for month in months]
+        results = orchestrated.finish(runs)
+
+        _assert_succeeded(results)
+        assert _most_at_once(_steps(orchestrated)) == 2
+        statuses = [request.status for request in sandbox.dixa.exports.requests]
+        assert statuses.count(200) >= len(months), statuses
+        assert set(statuses) == {200}, "the sandbox refused a request: the limit was exceeded"
+        landed = _ids(orchestrated, f"tap_dixa.{main}")
+        assert sorted(landed) == sorted(DIXA.main.ids(sandbox))

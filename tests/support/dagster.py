@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 import yaml
+from support_taps_dagster.limits import limit_of
 from support_taps_dagster.pools import configure
 from support_taps_dagster.project import MeltanoProject
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
     from pathlib import Path
 
+    from sandbox import Sandbox
+    from tests.conformance.adapter import TapAdapter
     from tests.support.postgres import PostgresServer
 
 TIMEOUT = 600
@@ -44,6 +47,31 @@ class Orchestrated:
     started: list[subprocess.Popen[str]] = field(default_factory=list)
     logs: dict[int, Path] = field(default_factory=dict)
     """Each started run's log file, by pid."""
+
+    def declare_account(
+        self,
+        adapter: TapAdapter,
+        plugin: str,
+        sandbox: Sandbox,
+        *,
+        parent: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+        **settings: Any,
+    ) -> None:
+        """Give `plugin` (inheriting from `parent`, if given) a sandbox account.
+
+        Its settings go into meltano.yml, its secrets into the runs' environment; its
+        throttle settings are left out, as the code location gives every run its share.
+        """
+        config = adapter.config(sandbox, **settings)
+        shares = limit_of(adapter.name).per_account
+        prefix = plugin.upper().replace("-", "_") + "_"
+        self.env.update(secrets_env(prefix, config, adapter.secrets))
+        kept = {k: v for k, v in config.items() if k not in adapter.secrets and k not in shares}
+        if parent is None:
+            self.project.declare(plugin, config=kept, **(fields or {}))
+        else:
+            self.project.inherit(plugin, parent, config=kept, **(fields or {}))
 
     def start(self, *assets: str, partition: str | None = None) -> subprocess.Popen[str]:
         """One Dagster run materializing `assets` (of one partition), in a process of its own."""
